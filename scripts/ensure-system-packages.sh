@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs from Debian: a PostgreSQL server and Chromium.
+# Idempotent: does nothing when both are there.
+set -euo pipefail
+
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'noto sans cjk' || need+=(fonts-noto-cjk)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "certdesk: installing Debian packages: ${need[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

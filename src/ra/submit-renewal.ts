@@ -1,0 +1,120 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { formatAcceptanceNumber } from '../domain/acceptance-number.js';
+import { finalAtFor } from '../domain/application-state.js';
+import { couponUnusableCode } from '../domain/coupon-state.js';
+import { renewalRefusal } from '../domain/renewal-window.js';
+import {
+  findApplicationBySubmissionKey,
+  insertProvisionalApplication,
+  type ApplicationRow,
+} from '../store/application-store.js';
+import { appendAudit } from '../store/audit-store.js';
+import { findCandidates, findSubscriberRegistration, lockCertificateForRenewal } from '../store/certificate-store.js';
+import { findCouponByNumber, lockAvailableCoupon } from '../store/coupon-store.js';
+import { isUniqueViolation } from '../store/errors.js';
+import type { RegistrationJson } from '../store/schema/tables.js';
+import type { RaDeps } from './deps.js';
+
+export interface RenewalSubmission {
+  subscriberId: string;
+  certificateId: string;
+  /** The registration as validated, with the locked names already taken from the stored one. */
+  registration: RegistrationJson;
+  couponNumber: string;
+  /** A new application password's hash, or undefined to keep the current one. */
+  newPasswordHash: string | undefined;
+  /** The confirmation screen's one-time key: a replayed POST finds the first application. */
+  submissionKey: string;
+}
+
+export type SubmissionCode = 'coupon.unknown' | 'coupon.locked' | 'coupon.consumed' | 'coupon.void' | 'renewal.notAvailable';
+
+export type SubmissionResult = { ok: true; value: ApplicationRow } | { ok: false; code: SubmissionCode };
+
+/**
+ * SPEC 1.1 steps 5–6: lock the coupon and record the provisional application in one
+ * transaction. A double click, a reload or a replayed POST carries the same submission
+ * key and gets the application the first one made.
+ */
+export async function submitRenewal(deps: RaDeps, input: RenewalSubmission): Promise<SubmissionResult> {
+  const now = deps.clock.now();
+  const actor = `subscriber:${input.subscriberId}`;
+  let result: SubmissionResult;
+  try {
+    result = await deps.db.transaction(async (tx) => {
+      const replayed = await findApplicationBySubmissionKey(tx, input.submissionKey);
+      if (replayed !== undefined) return { ok: true, value: replayed };
+
+      // Step 1: hold the certificate, so concurrent renewals of it queue here.
+      const held = await lockCertificateForRenewal(tx, input.certificateId, input.subscriberId);
+      const refuse = async (code: SubmissionCode): Promise<SubmissionResult> => {
+        // A concurrent twin of this very submission may have won while we waited.
+        const twin = await findApplicationBySubmissionKey(tx, input.submissionKey);
+        return twin !== undefined ? { ok: true, value: twin } : { ok: false, code };
+      };
+      if (held === undefined) return refuse('renewal.notAvailable');
+
+      // Step 2: the window and "no other renewal" are checked again inside the transaction.
+      const [candidate] = await findCandidates(tx, [input.certificateId]);
+      const subscriber = await findSubscriberRegistration(tx, input.subscriberId);
+      if (candidate === undefined || subscriber === undefined) return refuse('renewal.notAvailable');
+      const refusal = renewalRefusal(
+        { notAfter: candidate.notAfter, isRevoked: candidate.status === 'revoked', hasActiveRenewal: candidate.hasActiveRenewal },
+        now,
+      );
+      if (refusal !== undefined) {
+        deps.log.info({ event: 'renewal.submit.refused', reason: refusal }, 'renewal refused');
+        return refuse('renewal.notAvailable');
+      }
+
+      // Step 3: lock the coupon; the conditional update admits exactly one caller.
+      const applicationId = randomUUID();
+      const coupon = await lockAvailableCoupon(tx, input.couponNumber, applicationId, now, actor);
+      if (coupon === undefined) {
+        const existing = await findCouponByNumber(tx, input.couponNumber);
+        return refuse(existing === undefined ? 'coupon.unknown' : (couponUnusableCode(existing.state) ?? 'coupon.locked'));
+      }
+
+      // Step 4: the provisional application, final one hour later unless cancelled.
+      const application = await insertProvisionalApplication(tx, {
+        id: applicationId,
+        kind: 'renewal',
+        acceptanceNumber: formatAcceptanceNumber('renewal', now, String(randomInt(0, 1_000_000)).padStart(6, '0')),
+        submissionKey: input.submissionKey,
+        subscriberId: input.subscriberId,
+        renewsCertificateId: input.certificateId,
+        couponId: coupon.id,
+        email: input.registration['email'] ?? subscriber.email,
+        registration: input.registration,
+        passwordHash: input.newPasswordHash ?? subscriber.passwordHash,
+        provisionalAt: now,
+        finalAt: finalAtFor(now),
+      });
+      await appendAudit(tx, {
+        at: now,
+        actor,
+        action: 'application.provisionallyAccepted',
+        subjectType: 'application',
+        subjectId: application.id,
+        after: {
+          kind: 'renewal',
+          acceptanceNumber: application.acceptanceNumber,
+          renewsCertificateId: input.certificateId,
+          couponId: coupon.id,
+        },
+      });
+      return { ok: true, value: application };
+    });
+  } catch (error) {
+    // Two twins that both got past every guard: the unique key keeps one.
+    if (isUniqueViolation(error, 'applications_submission_key_key')) {
+      const twin = await findApplicationBySubmissionKey(deps.db, input.submissionKey);
+      if (twin !== undefined) return { ok: true, value: twin };
+    }
+    if (isUniqueViolation(error, 'applications_one_renewal_per_certificate')) return { ok: false, code: 'renewal.notAvailable' };
+    if (isUniqueViolation(error, 'applications_acceptance_number_key')) return submitRenewal(deps, input);
+    throw new Error('submitting a renewal', { cause: error });
+  }
+  if (result.ok) deps.log.info({ event: 'renewal.submitted', applicationId: result.value.id }, 'renewal provisionally accepted');
+  return result;
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as tables from './schema/tables.js';
+
+export type Schema = typeof tables;
+/** One type for both drivers: the stores see PostgreSQL, whichever one it is. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string };
+
+/** PGlite in `dataDir/pgdata` (in memory when undefined), or a PostgreSQL server. */
+export async function openDatabase(target: DatabaseTarget, onIdleClientError?: (error: Error) => void): Promise<Database> {
+  if (target.kind === 'pglite') {
+    let client: PGlite;
+    if (target.dataDir === undefined) {
+      client = new PGlite();
+    } else {
+      fs.mkdirSync(target.dataDir, { recursive: true, mode: 0o700 });
+      client = new PGlite(path.join(target.dataDir, 'pgdata'));
+    }
+    await client.waitReady;
+    const db = drizzlePglite({ client, schema: tables }) as unknown as Db;
+    return { db, kind: 'pglite', close: () => client.close() };
+  }
+  const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  // An idle client the server drops (restart, failover, admin termination) is removed
+  // from the pool by pg itself; without a listener the 'error' event would kill the process.
+  pool.on('error', (error) => onIdleClientError?.(error));
+  const db = drizzlePg({ client: pool, schema: tables }) as unknown as Db;
+  return { db, kind: 'postgres', close: () => pool.end() };
+}
+
+/** Apply pending migrations; on a server, one process at a time (advisory lock). */
+export async function migrateDatabase(target: DatabaseTarget, database: Database): Promise<void> {
+  if (database.kind === 'pglite') {
+    await migratePglite(database.db as never, { migrationsFolder });
+    return;
+  }
+  if (target.kind !== 'postgres') throw new Error('postgres database without a postgres target');
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(7204211)');
+    await migratePg(drizzlePg({ client }), { migrationsFolder });
+  } finally {
+    await client.query('select pg_advisory_unlock(7204211)').catch(() => undefined); // the session ends next anyway
+    await client.end();
+  }
+}

@@ -1,0 +1,181 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Registration as submitted (SPEC 3); the shape is owned by src/domain/input/registration.ts. */
+export type RegistrationJson = Record<string, string>;
+
+export const organisations = pgTable('organisations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  nameJa: text('name_ja').notNull(),
+  nameKana: text('name_kana').notNull(),
+  nameEn: text('name_en').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
+
+export const subscribers = pgTable(
+  'subscribers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    email: text('email').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    registration: jsonb('registration').$type<RegistrationJson>().notNull(),
+    /** When identity and organisation were last vetted (SPEC 4: reusable for 825 days). */
+    vettedAt: instant('vetted_at'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [index('subscribers_email_idx').on(t.email)],
+);
+
+export const coupons = pgTable(
+  'coupons',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: text('number').notNull(),
+    partner: text('partner').notNull(),
+    state: text('state', { enum: ['available', 'locked', 'consumed', 'void'] }).notNull(),
+    applicationId: uuid('application_id'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('coupons_number_key').on(t.number),
+    check('coupons_number_digits', sql`${t.number} ~ '^[0-9]{16}$'`),
+  ],
+);
+
+export const couponEvents = pgTable(
+  'coupon_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    couponId: uuid('coupon_id')
+      .notNull()
+      .references(() => coupons.id),
+    at: instant('at').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    applicationId: uuid('application_id'),
+    actor: text('actor').notNull(),
+  },
+  (t) => [index('coupon_events_coupon_idx').on(t.couponId, t.at)],
+);
+
+export const applications = pgTable(
+  'applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['new', 'renewal'] }).notNull(),
+    state: text('state', {
+      enum: ['provisional', 'final', 'cancelled', 'approved', 'rejected', 'issued'],
+    }).notNull(),
+    acceptanceNumber: text('acceptance_number').notNull(),
+    /** The idempotency key of the confirmation screen that submitted it (SPEC 1.1 step 5). */
+    submissionKey: text('submission_key').notNull(),
+    subscriberId: uuid('subscriber_id').references(() => subscribers.id),
+    renewsCertificateId: uuid('renews_certificate_id'),
+    couponId: uuid('coupon_id')
+      .notNull()
+      .references(() => coupons.id),
+    email: text('email').notNull(),
+    registration: jsonb('registration').$type<RegistrationJson>().notNull(),
+    passwordHash: text('password_hash').notNull(),
+    provisionalAt: instant('provisional_at').notNull(),
+    /** provisionalAt + 1 h: the deadline is data (STYLE §5). */
+    finalAt: instant('final_at').notNull(),
+    finalisedAt: instant('finalised_at'),
+    cancelledAt: instant('cancelled_at'),
+    decidedAt: instant('decided_at'),
+  },
+  (t) => [
+    uniqueIndex('applications_acceptance_number_key').on(t.acceptanceNumber),
+    uniqueIndex('applications_submission_key_key').on(t.submissionKey),
+    // SPEC 1.1 step 2: at most one renewal in progress or done per certificate.
+    uniqueIndex('applications_one_renewal_per_certificate')
+      .on(t.renewsCertificateId)
+      .where(sql`state in ('provisional', 'final', 'approved', 'issued')`),
+    index('applications_state_final_at_idx').on(t.state, t.finalAt),
+  ],
+);
+
+export const certificates = pgTable(
+  'certificates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    subscriberId: uuid('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id),
+    applicationId: uuid('application_id').references(() => applications.id),
+    renewsCertificateId: uuid('renews_certificate_id'),
+    serialNumber: text('serial_number').notNull(),
+    subjectDn: text('subject_dn').notNull(),
+    email: text('email').notNull(),
+    notBefore: instant('not_before').notNull(),
+    notAfter: instant('not_after').notNull(),
+    status: text('status', { enum: ['valid', 'revoked'] }).notNull(),
+    revokedAt: instant('revoked_at'),
+    revocationReason: text('revocation_reason'),
+    /** SHA-256 of the certificate code; the code itself is only ever mailed. */
+    certificateCodeHash: text('certificate_code_hash').notNull(),
+    der: bytea('der').notNull(),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('certificates_serial_number_key').on(t.serialNumber),
+    uniqueIndex('certificates_code_hash_key').on(t.certificateCodeHash),
+    index('certificates_not_after_idx').on(t.notAfter),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [index('sessions_expires_at_idx').on(t.expiresAt)],
+);
+
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStartedAt: instant('window_started_at').notNull(),
+  count: integer('count').notNull(),
+});
+
+/** Append-only: a trigger (migration 0001) refuses UPDATE and DELETE. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: instant('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectId: text('subject_id').notNull(),
+    before: jsonb('before').$type<Record<string, unknown>>(),
+    after: jsonb('after').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+);

@@ -1,0 +1,156 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCouponNumber } from '../../src/domain/input/registration.js';
+import { DAY_MS } from '../../src/domain/renewal-window.js';
+import { submitRenewal } from '../../src/ra/submit-renewal.js';
+import { insertCertificate } from '../../src/store/certificate-store.js';
+import { insertCoupons } from '../../src/store/coupon-store.js';
+import { applications, couponEvents, coupons } from '../../src/store/schema/tables.js';
+import { insertSubscriber } from '../../src/store/subscriber-store.js';
+import { createTestDatabase, isOnPostgresServer, type TestDatabase } from '../support/db.js';
+import { FakeClock } from '../support/fake-clock.js';
+
+const registration = {
+  orgNameJa: '検証株式会社',
+  orgNameKana: 'ケンショウカブシキガイシャ',
+  orgNameEn: 'Kensho K.K.',
+  lastNameJa: '試験',
+  firstNameJa: '太郎',
+  lastNameKana: 'シケン',
+  firstNameKana: 'タロウ',
+  lastNameEn: 'Shiken',
+  firstNameEn: 'Taro',
+  email: 'taro@example.jp',
+};
+
+let database: TestDatabase;
+const clock = new FakeClock('2026-11-27T01:00:00Z');
+const deps = () => ({ db: database.db, clock, log: pino({ level: 'silent' }) });
+
+/** N subscribers, each with one certificate 20 days from expiry (inside the window). */
+async function renewableCertificates(n: number): Promise<{ subscriberId: string; certificateId: string }[]> {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const now = clock.now();
+    const subscriberId = await insertSubscriber(database.db, {
+      organisation: { nameJa: registration.orgNameJa, nameKana: registration.orgNameKana, nameEn: registration.orgNameEn },
+      email: registration.email,
+      passwordHash: 'not used here',
+      registration,
+      vettedAt: now,
+      now,
+    });
+    const certificateId = await insertCertificate(database.db, {
+      subscriberId,
+      applicationId: null,
+      renewsCertificateId: null,
+      serialNumber: randomBytes(16).toString('hex'),
+      subjectDn: 'CN=Taro Shiken',
+      email: registration.email,
+      notBefore: new Date(now.getTime() - 345 * DAY_MS),
+      notAfter: new Date(now.getTime() + 20 * DAY_MS),
+      certificateCodeHash: randomBytes(32).toString('hex'),
+      der: new Uint8Array([0x30, 0x00]),
+      createdAt: now,
+    });
+    out.push({ subscriberId, certificateId });
+  }
+  return out;
+}
+
+async function newCoupon(): Promise<string> {
+  const number = makeCouponNumber(Array.from(randomBytes(15), (b) => String(b % 10)).join(''));
+  await insertCoupons(database.db, [number], 'test', clock.now(), 'test');
+  return number;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+
+describe(submitRenewal.name, () => {
+  it(`locks one coupon exactly once when 50 renewals race for it (${isOnPostgresServer() ? 'PostgreSQL server' : 'PGlite, serialised'})`, async () => {
+    const certs = await renewableCertificates(50);
+    const coupon = await newCoupon();
+    const results = await Promise.all(
+      certs.map((c) =>
+        submitRenewal(deps(), {
+          ...c,
+          registration,
+          couponNumber: coupon,
+          newPasswordHash: undefined,
+          submissionKey: randomUUID(),
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.code === 'coupon.locked')).toHaveLength(49);
+
+    const [row] = await database.db.select({ id: coupons.id, state: coupons.state }).from(coupons).where(eq(coupons.number, coupon));
+    expect(row?.state).toBe('locked');
+    const locks = await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(couponEvents)
+      .where(sql`${couponEvents.couponId} = ${row!.id} and ${couponEvents.toState} = 'locked'`);
+    expect(Number(locks[0]?.n)).toBe(1);
+    const apps = await database.db.select({ id: applications.id }).from(applications).where(eq(applications.couponId, row!.id));
+    expect(apps).toHaveLength(1);
+  });
+
+  it('turns 20 concurrent replays of one submission into one application', async () => {
+    const [cert] = await renewableCertificates(1);
+    const coupon = await newCoupon();
+    const submissionKey = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        submitRenewal(deps(), { ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey }),
+      ),
+    );
+    const ids = new Set(results.map((r) => (r.ok ? r.value.id : r.code)));
+    expect(ids.size).toBe(1);
+    expect(results.every((r) => r.ok)).toBe(true);
+  });
+
+  it('allows one renewal per certificate even with two coupons racing', async () => {
+    const [cert] = await renewableCertificates(1);
+    const coupons2 = [await newCoupon(), await newCoupon()];
+    const results = await Promise.all(
+      coupons2.map((couponNumber) =>
+        submitRenewal(deps(), { ...cert!, registration, couponNumber, newPasswordHash: undefined, submissionKey: randomUUID() }),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.code === 'renewal.notAvailable')).toHaveLength(1);
+    // The losing coupon was not left locked.
+    const states = await database.db.select({ state: coupons.state }).from(coupons).where(sql`${coupons.number} in (${coupons2[0]}, ${coupons2[1]})`);
+    expect(states.map((s) => s.state).sort()).toEqual(['available', 'locked']);
+  });
+
+  it('answers coupon.unknown for a number nobody issued and locks nothing', async () => {
+    const [cert] = await renewableCertificates(1);
+    const result = await submitRenewal(deps(), {
+      ...cert!,
+      registration,
+      couponNumber: makeCouponNumber('999999999999999'),
+      newPasswordHash: undefined,
+      submissionKey: randomUUID(),
+    });
+    expect(result).toEqual({ ok: false, code: 'coupon.unknown' });
+  });
+
+  it('refuses a certificate outside its window', async () => {
+    const [cert] = await renewableCertificates(1);
+    const coupon = await newCoupon();
+    const later = new FakeClock(new Date(clock.now().getTime() + 386 * DAY_MS));
+    const result = await submitRenewal(
+      { ...deps(), clock: later },
+      { ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey: randomUUID() },
+    );
+    expect(result).toEqual({ ok: false, code: 'renewal.notAvailable' });
+  });
+});

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { openEmbeddedCa } from '../../src/cli/embedded-ca.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { loadDemoData, type DemoData } from '../../src/ra/load-demo-data.js';
+import { createApp } from '../../src/web/app.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+import { FakeClock } from './fake-clock.js';
+
+/**
+ * Everything a portal test needs: a fresh database, the embedded CA in a temp folder,
+ * the demo data, a fake clock and the app — all real adapters.
+ */
+export interface World {
+  config: Config;
+  clock: FakeClock;
+  database: TestDatabase;
+  demo: DemoData;
+  app: ReturnType<typeof createApp>;
+  log: pino.Logger;
+  close(): Promise<void>;
+}
+
+export async function createWorld(options: { now?: string; env?: Record<string, string> } = {}): Promise<World> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certdesk-test-'));
+  const loaded = loadConfig({ DATA_DIR: dataDir, CA_KEY_PASSPHRASE: 'test passphrase, not secret', LOG_LEVEL: 'silent', ...options.env });
+  if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+  const config = loaded.value;
+  const clock = new FakeClock(options.now ?? '2026-11-27T01:00:00Z');
+  const log = pino({ level: 'silent' });
+  const database = await createTestDatabase();
+  const ca = await openEmbeddedCa(config, clock, log);
+  const demo = await loadDemoData({ db: database.db, clock, log, ca, dataDir, pkiBaseUrl: ca.pkiBaseUrl });
+  const app = createApp({
+    db: database.db,
+    clock,
+    log,
+    productName: config.productName,
+    caName: config.caName,
+    publicUrl: config.publicUrl,
+    isSecureCookie: config.isSecureCookie,
+    isBehindProxy: config.isBehindProxy,
+  });
+  return {
+    config,
+    clock,
+    database,
+    demo,
+    app,
+    log,
+    close: async () => {
+      await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function demoSubscriber(world: World, situation: string) {
+  const found = world.demo.subscribers.find((s) => s.situation === situation);
+  if (found === undefined) throw new Error(`no demo subscriber ${situation}`);
+  return found;
+}
+
+export function couponParts(formatted: string): { couponPart1: string; couponPart2: string } {
+  const [couponPart1, couponPart2] = formatted.split('-');
+  return { couponPart1: couponPart1!, couponPart2: couponPart2! };
+}
