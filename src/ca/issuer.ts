@@ -1,0 +1,184 @@
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { Pkcs10CertificateRequest, X509Certificate } from '@peculiar/x509';
+import type { Clock } from '../domain/clock.js';
+import type { Result } from '../domain/result.js';
+import type { CaMaterial } from './bootstrap.js';
+import { certificateFields } from './certificate-fields.js';
+import { bytesEqual, toArrayBuffer, toHex } from './der.js';
+import { runLints } from './lints/subscriber-lints.js';
+import { parseTbs } from './lints/parsed-tbs.js';
+import type { Problem } from './problem.js';
+import {
+  checkIssuanceLimits,
+  keyRefusalReason,
+  subscriberProfile,
+  subscriberTemplate,
+  type SubscriberSubject,
+  type SubscriberUrls,
+} from './profile.js';
+import { signTbsCertificate } from './sign-certificate.js';
+import { describeSubjectKey, type SubjectKeyDescription } from './subject-key.js';
+import { encodeTbsCertificate, subscriberTbsCertificate } from './tbs-certificate.js';
+import { webCrypto } from './webcrypto.js';
+
+export { randomSerialNumber } from './serial-number.js';
+
+/**
+ * The CA's signing step (STYLE §2): it signs only what the RA asked for, and
+ * re-checks the profile limits and lints before the real signature.
+ * The numbered steps match docs/issuance-cycle.md.
+ */
+
+export interface IssueCertificateDeps {
+  readonly ca: CaMaterial;
+  readonly clock: Clock;
+  /** Called just before and after the signature (STYLE §2: audit around every signature). */
+  readonly audit?: (event: IssuanceAuditEvent) => Promise<void>;
+}
+
+export interface IssueCertificateRequest {
+  /** The subscriber's public key: a WebCrypto key or DER SubjectPublicKeyInfo (from parseCsr). */
+  readonly publicKey: CryptoKey | ArrayBuffer;
+  readonly subject: SubscriberSubject;
+  /** The verified mailbox (SPEC §4 mailbox control); goes in the SAN only. */
+  readonly email: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Hex, from randomSerialNumber(), persisted by the RA before this call. */
+  readonly serialNumber: string;
+  readonly urls: SubscriberUrls;
+  /**
+   * Only for demo data and imports of existing certificates: lifts the
+   * one-hour backdate limit, so notBefore (and notAfter) may lie in the past.
+   */
+  readonly allowBackdateForDemoOrImport?: boolean;
+}
+
+export type IssueCertificateResult =
+  | { readonly ok: true; readonly certificate: X509Certificate; readonly der: ArrayBuffer }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+export type IssuanceAuditEvent =
+  | { readonly kind: 'signing'; readonly at: Date; readonly serialNumber: string; readonly tbsSha256: string }
+  | { readonly kind: 'signed'; readonly at: Date; readonly serialNumber: string; readonly certificateSha256: string };
+
+export async function issueCertificate(
+  deps: IssueCertificateDeps,
+  request: IssueCertificateRequest,
+): Promise<IssueCertificateResult> {
+  // Step 1: read the clock once; take the key as SubjectPublicKeyInfo and describe it.
+  const now = deps.clock.now();
+  const spki = isCryptoKey(request.publicKey)
+    ? await webCrypto.subtle.exportKey('spki', request.publicKey)
+    : request.publicKey;
+  const key = describeSubjectKey(spki);
+
+  // Step 2: re-check the profile limits: key type, validity, backdate, serial, mailbox.
+  const limitProblems = checkIssuanceLimits(
+    {
+      key,
+      email: request.email,
+      notBefore: request.notBefore,
+      notAfter: request.notAfter,
+      serialNumberHex: request.serialNumber,
+      issuerNotBefore: deps.ca.issuing.notBefore,
+      issuerNotAfter: deps.ca.issuing.notAfter,
+    },
+    now,
+    { allowBackdateForDemoOrImport: request.allowBackdateForDemoOrImport === true },
+  );
+  if (limitProblems.length > 0) {
+    return { ok: false, problems: limitProblems };
+  }
+
+  // Step 3: fill the Sponsor-validated Multipurpose template and encode the TBSCertificate.
+  const template = subscriberTemplate({
+    subject: request.subject,
+    email: request.email,
+    key,
+    notBefore: request.notBefore,
+    notAfter: request.notAfter,
+    serialNumberHex: request.serialNumber,
+    urls: request.urls,
+  });
+  const tbsDer = encodeTbsCertificate(subscriberTbsCertificate(template, spki, deps.ca.issuingIdentity));
+
+  // Step 4: lint the exact bytes that will be signed; refuse on any problem.
+  const lintProblems = runLints(parseTbs(tbsDer), {
+    profile: subscriberProfile,
+    issuer: deps.ca.issuingIdentity,
+  });
+  if (lintProblems.length > 0) {
+    return { ok: false, problems: lintProblems };
+  }
+
+  // Step 5: sign with the issuing CA key, with an audit record before and after.
+  await deps.audit?.({ kind: 'signing', at: now, serialNumber: request.serialNumber, tbsSha256: sha256Hex(tbsDer) });
+  const der = await signTbsCertificate(tbsDer, deps.ca.issuingSigner);
+
+  // Step 6: parse the result and make sure it carries the linted TBS byte for byte.
+  const certificate = new X509Certificate(toArrayBuffer(der));
+  if (!bytesEqual(certificateFields(der).tbsCertificate, tbsDer)) {
+    throw new Error(`issuing ${request.serialNumber}: signed TBSCertificate differs from the linted one`);
+  }
+
+  // Step 7: verify the signature with the issuing CA's public key.
+  const isVerified = await certificate.verify(
+    { publicKey: deps.ca.issuing, date: now, signatureOnly: true },
+    webCrypto,
+  );
+  if (!isVerified) {
+    throw new Error(`issuing ${request.serialNumber}: signature does not verify under the issuing CA`);
+  }
+  await deps.audit?.({ kind: 'signed', at: now, serialNumber: request.serialNumber, certificateSha256: sha256Hex(der) });
+  return { ok: true, certificate, der: toArrayBuffer(der) };
+}
+
+export type CsrProblemCode = 'csr.malformed' | 'csr.keyNotAllowed' | 'csr.signatureInvalid';
+
+export interface ParsedCsr {
+  /** DER SubjectPublicKeyInfo, ready for issueCertificate. */
+  readonly publicKey: ArrayBuffer;
+  readonly key: SubjectKeyDescription;
+}
+
+/**
+ * Reads a PKCS#10 request (PEM or DER) from pickup (SPEC §1.4), proves
+ * possession by verifying its signature and refuses key types the profile does
+ * not offer. The CSR's subject and extensions are ignored: the RA's vetted
+ * data decides what the certificate says.
+ */
+export async function parseCsr(input: string | ArrayBuffer | Uint8Array): Promise<Result<ParsedCsr, CsrProblemCode>> {
+  let csr: Pkcs10CertificateRequest;
+  try {
+    csr = new Pkcs10CertificateRequest(typeof input === 'string' ? input : toArrayBuffer(input));
+  } catch {
+    // Undecodable input is an expected outcome for uploaded CSRs, reported as a code.
+    return { ok: false, code: 'csr.malformed' };
+  }
+  const publicKey = csr.publicKey.rawData;
+  const key = describeSubjectKey(publicKey);
+  if (keyRefusalReason(key) !== undefined) {
+    return { ok: false, code: 'csr.keyNotAllowed' };
+  }
+  let isSignatureValid: boolean;
+  try {
+    isSignatureValid = await csr.verify(webCrypto);
+  } catch {
+    // WebCrypto rejects a malformed signature or parameters: the proof of possession fails.
+    isSignatureValid = false;
+  }
+  if (!isSignatureValid) {
+    return { ok: false, code: 'csr.signatureInvalid' };
+  }
+  return { ok: true, value: { publicKey: toArrayBuffer(new Uint8Array(publicKey)), key } };
+}
+
+function isCryptoKey(value: CryptoKey | ArrayBuffer): value is CryptoKey {
+  return 'algorithm' in value && 'usages' in value;
+}
+
+function sha256Hex(bytes: Uint8Array): string {
+  return toHex(new Uint8Array(createHash('sha256').update(bytes).digest()));
+}

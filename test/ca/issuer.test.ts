@@ -1,0 +1,389 @@
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  AuthorityInfoAccessExtension,
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  CertificatePolicyExtension,
+  CRLDistributionPointsExtension,
+  ExtendedKeyUsage,
+  ExtendedKeyUsageExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  Pkcs10CertificateRequestGenerator,
+  SubjectAlternativeNameExtension,
+  SubjectKeyIdentifierExtension,
+  type X509Certificate,
+} from '@peculiar/x509';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caFileNames, ensureCa, type CaMaterial } from '../../src/ca/bootstrap.js';
+import { certificateFields } from '../../src/ca/certificate-fields.js';
+import {
+  issueCertificate,
+  parseCsr,
+  randomSerialNumber,
+  type IssuanceAuditEvent,
+  type IssueCertificateRequest,
+} from '../../src/ca/issuer.js';
+import { parseTbs } from '../../src/ca/lints/parsed-tbs.js';
+import { runLints } from '../../src/ca/lints/subscriber-lints.js';
+import { toPem } from '../../src/ca/pem.js';
+import { subscriberProfile, validityEnd } from '../../src/ca/profile.js';
+import { webCrypto } from '../../src/ca/webcrypto.js';
+import { FakeClock } from '../support/fake-clock.js';
+import {
+  csrSigningAlgorithm,
+  generateTestKeys,
+  hasOpenssl,
+  issuedAt,
+  makeTempDir,
+  openssl,
+  passphrase,
+  subscriberSubject,
+  subscriberUrls,
+  toUnixSeconds,
+  type TestKeyKind,
+} from './ca-test-kit.js';
+
+const dayMs = 86_400_000;
+
+function extension<T>(certificate: X509Certificate, type: new (raw: BufferSource) => T): T {
+  const found = certificate.getExtension(type as never) as T | null;
+  if (found === null) {
+    throw new Error(`missing ${type.name}`);
+  }
+  return found;
+}
+
+describe(issueCertificate.name, () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let clock: FakeClock;
+  let ca: CaMaterial;
+  const keys = new Map<TestKeyKind, CryptoKeyPair>();
+
+  beforeAll(async () => {
+    temp = await makeTempDir();
+    clock = new FakeClock(issuedAt);
+    ca = await ensureCa({ dir: temp.dir, passphrase, clock, notBefore: new Date('2023-01-01T00:00:00Z') });
+    for (const kind of ['P-256', 'P-384', 'RSA-2048', 'Ed25519', 'RSA-1024', 'P-521'] as const) {
+      keys.set(kind, await generateTestKeys(kind));
+    }
+  });
+  afterAll(async () => {
+    await temp.remove();
+  });
+
+  const keyPair = (kind: TestKeyKind): CryptoKeyPair => {
+    const pair = keys.get(kind);
+    if (!pair) {
+      throw new Error(`no ${kind} key`);
+    }
+    return pair;
+  };
+  const request = (overrides: Partial<IssueCertificateRequest> = {}): IssueCertificateRequest => ({
+    publicKey: keyPair('P-256').publicKey,
+    subject: subscriberSubject,
+    email: 'taro.takasaki@example.jp',
+    notBefore: clock.now(),
+    notAfter: validityEnd(clock.now(), subscriberProfile.defaultValidityDays),
+    serialNumber: randomSerialNumber(),
+    urls: subscriberUrls,
+    ...overrides,
+  });
+  const issue = async (overrides: Partial<IssueCertificateRequest> = {}) => {
+    const result = await issueCertificate({ ca, clock }, request(overrides));
+    if (!result.ok) {
+      throw new Error(`refused: ${JSON.stringify(result.problems)}`);
+    }
+    return result;
+  };
+
+  describe.each([
+    ['P-256', KeyUsageFlags.digitalSignature],
+    ['P-384', KeyUsageFlags.digitalSignature],
+    ['RSA-2048', KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment],
+    ['Ed25519', KeyUsageFlags.digitalSignature],
+  ] as const)('for a %s key', (kind, expectedKeyUsage) => {
+    let certificate: X509Certificate;
+    let der: ArrayBuffer;
+    let serialNumber: string;
+
+    beforeAll(async () => {
+      serialNumber = randomSerialNumber();
+      ({ certificate, der } = await issue({ publicKey: keyPair(kind).publicKey, serialNumber }));
+    });
+
+    it('certifies the requested key, names and validity', async () => {
+      expect(new Uint8Array(certificate.publicKey.rawData)).toEqual(
+        new Uint8Array(await webCrypto.subtle.exportKey('spki', keyPair(kind).publicKey)),
+      );
+      expect(certificate.subject).toBe('C=JP, ST=東京都, L=千代田区, O=株式会社サンプル, G=太郎, SN=髙﨑, CN=太郎 髙﨑');
+      expect(certificate.issuer).toBe(ca.issuing.subject);
+      expect(certificate.notBefore.toISOString()).toBe('2026-11-27T00:00:00.000Z');
+      expect(certificate.notAfter.toISOString()).toBe('2027-11-26T23:59:59.000Z');
+      expect(certificate.signatureAlgorithm).toMatchObject({ name: 'ECDSA', hash: { name: 'SHA-256' } });
+      expect(certificate.subjectName.getField('1.2.840.113549.1.9.1')).toEqual([]);
+    });
+
+    it('uses the requested serial: positive, at most 20 octets, 64+ random bits', () => {
+      expect(BigInt(`0x${certificate.serialNumber}`)).toBe(BigInt(`0x${serialNumber}`));
+      const octets = parseTbs(certificateFields(der).tbsCertificate).serialNumber;
+      expect(octets.length).toBeGreaterThanOrEqual(9);
+      expect(octets.length).toBeLessThanOrEqual(20);
+      expect((octets[0] ?? 0x80) & 0x80).toBe(0);
+    });
+
+    it('holds exactly the Sponsor-validated Multipurpose extensions', () => {
+      expect(certificate.extensions.map((ext) => ext.type)).toEqual([
+        '2.5.29.15',
+        '2.5.29.37',
+        '2.5.29.32',
+        '2.5.29.31',
+        '1.3.6.1.5.5.7.1.1',
+        '2.5.29.17',
+        '2.5.29.35',
+        '2.5.29.14',
+      ]);
+      const keyUsage = extension(certificate, KeyUsagesExtension);
+      expect([keyUsage.critical, keyUsage.usages]).toEqual([true, expectedKeyUsage]);
+      const extKeyUsage = extension(certificate, ExtendedKeyUsageExtension);
+      expect([extKeyUsage.critical, extKeyUsage.usages]).toEqual([
+        false,
+        [ExtendedKeyUsage.emailProtection, ExtendedKeyUsage.clientAuth],
+      ]);
+      const policies = extension(certificate, CertificatePolicyExtension);
+      expect([policies.critical, policies.policies]).toEqual([false, ['2.23.140.1.5.3.2']]);
+      const crl = extension(certificate, CRLDistributionPointsExtension);
+      expect(crl.critical).toBe(false);
+      expect(crl.distributionPoints.map((point) => point.distributionPoint?.fullName?.map((name) => name.uniformResourceIdentifier))).toEqual([
+        ['http://crl.certdesk.example/g1.crl'],
+      ]);
+      const aia = extension(certificate, AuthorityInfoAccessExtension);
+      expect(aia.critical).toBe(false);
+      expect(aia.ocsp.map((name) => [name.type, name.value])).toEqual([['url', 'http://ocsp.certdesk.example']]);
+      expect(aia.caIssuers.map((name) => [name.type, name.value])).toEqual([['url', 'http://ca.certdesk.example/g1.crt']]);
+      const san = extension(certificate, SubjectAlternativeNameExtension);
+      expect([san.critical, san.names.toJSON()]).toEqual([false, [{ type: 'email', value: 'taro.takasaki@example.jp' }]]);
+      expect(certificate.getExtension(BasicConstraintsExtension)).toBeNull();
+    });
+
+    it("chains by key identifier: AKI is the issuing CA's SKI, SKI is the key's SHA-1", async () => {
+      const aki = extension(certificate, AuthorityKeyIdentifierExtension);
+      expect(aki.critical).toBe(false);
+      expect(aki.keyId).toBe(extension(ca.issuing, SubjectKeyIdentifierExtension).keyId);
+      expect(aki.certId).toBeUndefined();
+      const ski = extension(certificate, SubjectKeyIdentifierExtension);
+      expect(ski.keyId).toBe((await SubjectKeyIdentifierExtension.create(certificate.publicKey, false, webCrypto)).keyId);
+    });
+
+    it('verifies through the issuing CA to the root', async () => {
+      const during = new Date('2027-06-01T00:00:00Z');
+      expect(await certificate.verify({ publicKey: ca.issuing, date: during }, webCrypto)).toBe(true);
+      expect(await ca.issuing.verify({ publicKey: ca.root, date: during }, webCrypto)).toBe(true);
+      expect(await ca.root.verify({ publicKey: ca.root, date: during }, webCrypto)).toBe(true);
+      expect(await certificate.verify({ publicKey: ca.root, date: during, signatureOnly: true }, webCrypto)).toBe(false);
+    });
+
+    it('passes the lints again as signed', () => {
+      const tbs = parseTbs(certificateFields(der).tbsCertificate);
+      expect(runLints(tbs, { profile: subscriberProfile, issuer: ca.issuingIdentity })).toEqual([]);
+    });
+
+    it.skipIf(!hasOpenssl)('is read and chain-verified by the openssl CLI for S/MIME and client auth', async () => {
+      const path = join(temp.dir, `ee-${kind}.crt.pem`);
+      await writeFile(path, toPem(der, 'CERTIFICATE'));
+      const text = openssl(['x509', '-in', path, '-noout', '-text']);
+      expect(text).toMatch(/Policy: 2\.23\.140\.1\.5\.3\.2/);
+      expect(text).toMatch(/email:taro\.takasaki@example\.jp/);
+      expect(text).toMatch(/X509v3 Key Usage: critical/);
+      expect(text).toMatch(/E-mail Protection, TLS Web Client Authentication/);
+      expect(text).toMatch(/URI:http:\/\/crl\.certdesk\.example\/g1\.crl/);
+      expect(text).toMatch(/OCSP - URI:http:\/\/ocsp\.certdesk\.example/);
+      const verifyArgs = [
+        'verify',
+        '-attime',
+        toUnixSeconds('2027-06-01T00:00:00Z'),
+        '-CAfile',
+        join(temp.dir, caFileNames.rootCertificate),
+        '-untrusted',
+        join(temp.dir, caFileNames.issuingCertificate),
+      ];
+      expect(openssl([...verifyArgs, '-purpose', 'smimesign', path])).toMatch(/: OK/);
+      expect(openssl([...verifyArgs, '-purpose', 'sslclient', path])).toMatch(/: OK/);
+    });
+  });
+
+  it('accepts the key as DER SubjectPublicKeyInfo', async () => {
+    const spki = await webCrypto.subtle.exportKey('spki', keyPair('P-256').publicKey);
+    const { certificate } = await issue({ publicKey: spki });
+    expect(new Uint8Array(certificate.publicKey.rawData)).toEqual(new Uint8Array(spki));
+  });
+
+  it('writes an audit record before and after the signature', async () => {
+    const events: IssuanceAuditEvent[] = [];
+    const serialNumber = randomSerialNumber();
+    const result = await issueCertificate(
+      {
+        ca,
+        clock,
+        audit: async (event) => {
+          events.push(event);
+        },
+      },
+      request({ serialNumber }),
+    );
+    if (!result.ok) {
+      throw new Error('refused');
+    }
+    const tbs = certificateFields(result.der).tbsCertificate;
+    expect(events).toEqual([
+      { kind: 'signing', at: clock.now(), serialNumber, tbsSha256: createHash('sha256').update(tbs).digest('hex') },
+      {
+        kind: 'signed',
+        at: clock.now(),
+        serialNumber,
+        certificateSha256: createHash('sha256').update(new Uint8Array(result.der)).digest('hex'),
+      },
+    ]);
+  });
+
+  it('refuses a validity of 826 days before building anything', async () => {
+    const events: IssuanceAuditEvent[] = [];
+    const result = await issueCertificate(
+      { ca, clock, audit: async (event) => void events.push(event) },
+      request({ notAfter: validityEnd(clock.now(), 826) }),
+    );
+    expect(result).toEqual({
+      ok: false,
+      problems: [
+        {
+          code: 'issuance.validityTooLong',
+          citation: 'S/MIME BR 6.3.2',
+          message: 'validity 826 days exceeds the maximum of 825 days',
+        },
+      ],
+    });
+    expect(events).toEqual([]);
+  });
+
+  it('issues exactly 825 days', async () => {
+    const { certificate } = await issue({ notAfter: validityEnd(clock.now(), 825) });
+    expect(certificate.notAfter.getTime() - certificate.notBefore.getTime() + 1000).toBe(825 * dayMs);
+  });
+
+  it.each([
+    ['RSA-1024', 'key RSA-1024 is not allowed'],
+    ['P-521', 'key ECDSA P-521 is not allowed'],
+  ] as const)('refuses a %s key', async (kind, message) => {
+    const result = await issueCertificate({ ca, clock }, request({ publicKey: keyPair(kind).publicKey }));
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems.map((problem) => [problem.code, problem.message.slice(0, message.length)])).toEqual([
+      ['issuance.keyNotAllowed', message],
+    ]);
+  });
+
+  it('refuses a notBefore more than an hour before now', async () => {
+    const notBefore = new Date(clock.now().getTime() - 3_600_000 - 1000);
+    const result = await issueCertificate({ ca, clock }, request({ notBefore, notAfter: validityEnd(notBefore, 365) }));
+    expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual(['issuance.backdateTooFar']);
+  });
+
+  it('issues demo data that expired 400 days ago when backdating is allowed explicitly', async () => {
+    const notAfter = new Date(clock.now().getTime() - 400 * dayMs);
+    const notBefore = new Date(notAfter.getTime() - 365 * dayMs + 1000);
+    const { certificate } = await issue({ notBefore, notAfter, allowBackdateForDemoOrImport: true });
+    expect(certificate.notAfter).toEqual(notAfter);
+    expect(await certificate.verify({ publicKey: ca.issuing, date: clock.now() }, webCrypto)).toBe(false);
+    expect(await certificate.verify({ publicKey: ca.issuing, date: new Date(notAfter.getTime() - dayMs) }, webCrypto)).toBe(true);
+  });
+
+  it('refuses, through the lints, an https CRL URL without signing', async () => {
+    const events: IssuanceAuditEvent[] = [];
+    const result = await issueCertificate(
+      { ca, clock, audit: async (event) => void events.push(event) },
+      request({ urls: { ...subscriberUrls, crl: 'https://crl.certdesk.example/g1.crl' } }),
+    );
+    expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual([
+      'e_subscribers_crl_distribution_points_are_http',
+    ]);
+    expect(events).toEqual([]);
+  });
+
+  it('refuses, through the lints, an empty organisation and a three-letter country', async () => {
+    const result = await issueCertificate(
+      { ca, clock },
+      request({ subject: { ...subscriberSubject, organizationName: '', countryName: 'JPN' } }),
+    );
+    expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual([
+      'e_subject_attribute_value_empty',
+      'e_subject_country_name',
+      'e_sponsor_validated_subject_fields',
+    ]);
+  });
+
+  it('refuses a validity reaching past the issuing CA', async () => {
+    const later = new FakeClock('2032-06-01T00:00:00Z');
+    const result = await issueCertificate(
+      { ca, clock: later },
+      request({ notBefore: later.now(), notAfter: validityEnd(later.now(), 825) }),
+    );
+    expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual(['issuance.outsideIssuerValidity']);
+  });
+});
+
+describe(randomSerialNumber.name, () => {
+  it('returns 20 random bytes as hex with the top bit cleared', () => {
+    const serials = Array.from({ length: 200 }, () => randomSerialNumber());
+    for (const serial of serials) {
+      expect(serial).toMatch(/^[0-7][0-9a-f]{39}$/);
+      expect(BigInt(`0x${serial}`) > 0n).toBe(true);
+    }
+    expect(new Set(serials).size).toBe(serials.length);
+  });
+});
+
+describe(parseCsr.name, () => {
+  const csrFor = async (kind: TestKeyKind) => {
+    const keys = await generateTestKeys(kind);
+    const csr = await Pkcs10CertificateRequestGenerator.create(
+      { name: 'CN=ignored', keys, signingAlgorithm: csrSigningAlgorithm(keys) },
+      webCrypto,
+    );
+    return { keys, csr };
+  };
+
+  it.each(['P-256', 'RSA-2048', 'Ed25519'] as const)('returns the public key of a %s request', async (kind) => {
+    const { keys, csr } = await csrFor(kind);
+    const result = await parseCsr(csr.rawData);
+    expect(result.ok).toBe(true);
+    expect(result.ok && new Uint8Array(result.value.publicKey)).toEqual(
+      new Uint8Array(await webCrypto.subtle.exportKey('spki', keys.publicKey)),
+    );
+  });
+
+  it('reads PEM', async () => {
+    const { csr } = await csrFor('P-256');
+    const result = await parseCsr(csr.toString('pem'));
+    expect(result.ok && result.value.key).toEqual({ kind: 'ec', curve: 'P-256' });
+  });
+
+  it('refuses a key type the profile does not offer', async () => {
+    const { csr } = await csrFor('RSA-1024');
+    expect(await parseCsr(csr.rawData)).toEqual({ ok: false, code: 'csr.keyNotAllowed' });
+  });
+
+  it('refuses a request whose signature does not verify', async () => {
+    const { csr } = await csrFor('P-256');
+    const tampered = new Uint8Array(csr.rawData.slice(0));
+    const last = tampered.length - 1;
+    tampered[last] = (tampered[last] ?? 0) ^ 0x01;
+    expect(await parseCsr(tampered)).toEqual({ ok: false, code: 'csr.signatureInvalid' });
+  });
+
+  it('refuses bytes that are not a request', async () => {
+    expect(await parseCsr(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]))).toEqual({ ok: false, code: 'csr.malformed' });
+    expect(await parseCsr('not a csr')).toEqual({ ok: false, code: 'csr.malformed' });
+  });
+});
