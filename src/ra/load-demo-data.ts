@@ -4,7 +4,8 @@ import path from 'node:path';
 import { formatCertificateCode, canonicalCertificateCode } from '../domain/certificate-code.js';
 import { formatCouponNumber, makeCouponNumber } from '../domain/input/registration.js';
 import { DAY_MS, isInRenewalWindow } from '../domain/renewal-window.js';
-import { issueSubscriberCertificate, type IssuingCa } from '../ca/issue-subscriber-certificate.js';
+import { issueCertificate, randomSerialNumber } from '../ca/issuer.js';
+import { subscriberUrlsOf, type IssuingCa } from '../ca/issuing-ca.js';
 import { appendAudit } from '../store/audit-store.js';
 import { findCertificateByCodeHash, insertCertificate, revokeCertificate } from '../store/certificate-store.js';
 import { insertCoupons, listCouponNumbers } from '../store/coupon-store.js';
@@ -72,7 +73,7 @@ function demoPassword(): string {
  * certificates from the embedded CA, and at least ten available coupons. Credentials
  * live in DATA_DIR/demo.json (0600), since the database keeps only hashes.
  */
-export async function loadDemoData(deps: RaDeps & { ca: IssuingCa; dataDir: string; pkiBaseUrl: string }): Promise<DemoData> {
+export async function loadDemoData(deps: RaDeps & { ca: IssuingCa; dataDir: string }): Promise<DemoData> {
   const now = deps.clock.now();
   const file = demoFile(deps.dataDir);
   let subscribers = await readExistingDemo(deps, file);
@@ -107,19 +108,22 @@ export async function loadDemoData(deps: RaDeps & { ca: IssuingCa; dataDir: stri
         proxyPhone: '0330001111',
       };
       const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-      const issued = await issueSubscriberCertificate(
-        { ca: deps.ca, clock: deps.clock, log: deps.log },
+      const serialNumber = randomSerialNumber();
+      const issued = await issueCertificate(
+        { ca: deps.ca.material, clock: deps.clock },
         {
           publicKey: keys.publicKey,
           subject: { givenName: person.firstNameEn, surname: person.lastNameEn, organizationName: organisation.orgNameEn },
           email,
           notBefore,
           notAfter,
-          pkiBaseUrl: deps.pkiBaseUrl,
+          serialNumber,
+          urls: subscriberUrlsOf(deps.ca.pkiBaseUrl),
           // Demo certificates are backdated by design: they show expired and expiring cases.
-          allowBackdate: true,
+          allowBackdateForDemoOrImport: true,
         },
       );
+      if (!issued.ok) throw new Error(`demo certificate refused by the CA: ${issued.problems.map((p) => p.code).join(', ')}`);
       const passwordHash = await hashApplicationPassword(password);
       await deps.db.transaction(async (tx) => {
         const subscriberId = await insertSubscriber(tx, {
@@ -134,13 +138,13 @@ export async function loadDemoData(deps: RaDeps & { ca: IssuingCa; dataDir: stri
           subscriberId,
           applicationId: null,
           renewsCertificateId: null,
-          serialNumber: issued.serialNumberHex,
-          subjectDn: issued.subjectDn,
+          serialNumber,
+          subjectDn: issued.certificate.subject,
           email,
           notBefore,
           notAfter,
           certificateCodeHash: hashCertificateCode(canonicalCertificateCode(certificateCode)!),
-          der: issued.der,
+          der: new Uint8Array(issued.der),
           createdAt: now,
         });
         if (situation.isRevoked) await revokeCertificate(tx, certificateId, now, 'keyCompromise');
@@ -150,7 +154,7 @@ export async function loadDemoData(deps: RaDeps & { ca: IssuingCa; dataDir: stri
           action: 'certificate.demoIssued',
           subjectType: 'certificate',
           subjectId: certificateId,
-          after: { serialNumber: issued.serialNumberHex, notAfter: notAfter.toISOString(), revoked: situation.isRevoked },
+          after: { serialNumber, notAfter: notAfter.toISOString(), revoked: situation.isRevoked },
         });
       });
       subscribers.push({

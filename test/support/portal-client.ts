@@ -6,6 +6,8 @@ import type { Hono } from 'hono';
  */
 export class PortalClient {
   readonly cookies = new Map<string, string>();
+  /** Each client looks like its own visitor to the per-client rate limit (the app trusts the proxy header in tests). */
+  readonly address = `192.0.2.${Math.floor(Math.random() * 254) + 1}`;
   lastHtml = '';
   constructor(
     private readonly app: Hono<never> | { request: Hono['request'] },
@@ -25,7 +27,7 @@ export class PortalClient {
   }
 
   async get(path: string): Promise<Response> {
-    const res = await this.app.request(`${this.origin}${path}`, { headers: { cookie: this.cookieHeader() } });
+    const res = await this.app.request(`${this.origin}${path}`, { headers: { cookie: this.cookieHeader(), 'x-forwarded-for': this.address } });
     this.remember(res);
     this.lastHtml = await res.clone().text();
     return res;
@@ -52,6 +54,7 @@ export class PortalClient {
       body,
       headers: {
         cookie: this.cookieHeader(),
+        'x-forwarded-for': this.address,
         origin: this.origin,
         'content-type': 'application/x-www-form-urlencoded',
       },

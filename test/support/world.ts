@@ -25,14 +25,14 @@ export interface World {
 
 export async function createWorld(options: { now?: string; env?: Record<string, string> } = {}): Promise<World> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certdesk-test-'));
-  const loaded = loadConfig({ DATA_DIR: dataDir, CA_KEY_PASSPHRASE: 'test passphrase, not secret', LOG_LEVEL: 'silent', ...options.env });
+  const loaded = loadConfig({ DATA_DIR: dataDir, CA_KEY_PASSPHRASE: 'test passphrase, not secret', LOG_LEVEL: 'silent', TRUST_PROXY: '1', ...options.env });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
   const config = loaded.value;
   const clock = new FakeClock(options.now ?? '2026-11-27T01:00:00Z');
   const log = pino({ level: 'silent' });
   const database = await createTestDatabase();
   const ca = await openEmbeddedCa(config, clock, log);
-  const demo = await loadDemoData({ db: database.db, clock, log, ca, dataDir, pkiBaseUrl: ca.pkiBaseUrl });
+  const demo = await loadDemoData({ db: database.db, clock, log, ca, dataDir });
   const app = createApp({
     db: database.db,
     clock,

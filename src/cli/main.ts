@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import pino from 'pino';
+import { loadConfig, type Config } from '../config.js';
+import { systemClock } from '../domain/clock.js';
+import { createLogger } from '../log.js';
+import { openEmbeddedCa } from './embedded-ca.js';
+import { openMigratedDatabase, startServer } from '../main.js';
+import { loadDemoData } from '../ra/load-demo-data.js';
+import { countCertificates } from '../store/certificate-store.js';
+
+function configOrExit(): Config {
+  // The one place that reads the environment (STYLE §6).
+  const result = loadConfig(process.env);
+  if (!result.ok) {
+    process.stderr.write(`certdesk: invalid configuration:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    process.exit(2);
+  }
+  return result.value;
+}
+
+const program = new Command()
+  .name('certdesk')
+  .description('The subscriber service of a certificate authority: apply, renew, cancel, pick up.');
+
+program
+  .command('serve')
+  .description('Start the portal. On an empty data folder: create the CA and load the demo data.')
+  .action(async () => {
+    const config = configOrExit();
+    const log = createLogger(config.logLevel);
+    const database = await openMigratedDatabase(config, log);
+    const ca = await openEmbeddedCa(config, systemClock, log);
+    const isFirstStart = (await countCertificates(database.db)) === 0;
+    const demo = isFirstStart
+      ? await loadDemoData({ db: database.db, clock: systemClock, log, ca, dataDir: config.dataDir })
+      : undefined;
+    const server = await startServer(config, { database, clock: systemClock, log });
+    const lines = [
+      '',
+      `certdesk is running: open ${server.url}/`,
+      `  renewal: ${server.url}/renew`,
+      demo !== undefined
+        ? `  demo data loaded (${demo.subscribers.length} subscribers, ${demo.coupons.length} coupons): see \`npx certdesk demo --json\``
+        : '  demo credentials: `npx certdesk demo --json` (stop the server first when on the embedded database)',
+      '',
+    ];
+    process.stdout.write(lines.join('\n'));
+    const stop = async () => {
+      await server.close();
+      await database.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit.')
+  .action(async () => {
+    const config = configOrExit();
+    const log = createLogger(config.logLevel);
+    const database = await openMigratedDatabase(config, log);
+    await database.close();
+  });
+
+program
+  .command('demo')
+  .description('Create the demo data if missing, and print it.')
+  .option('--json', 'print JSON: { subscribers: [...], coupons: [...] }')
+  .action(async (options: { json?: boolean }) => {
+    const config = configOrExit();
+    const log = createLogger(options.json ? 'warn' : config.logLevel, pino.destination(2));
+    const database = await openMigratedDatabase(config, log);
+    const ca = await openEmbeddedCa(config, systemClock, log);
+    const demo = await loadDemoData({ db: database.db, clock: systemClock, log, ca, dataDir: config.dataDir });
+    await database.close();
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(demo, null, 2)}\n`);
+      return;
+    }
+    for (const s of demo.subscribers) {
+      process.stdout.write(
+        `${s.renewable ? '✔ renewable' : '✘ not renewable'}  ${s.situation.padEnd(19)} ${s.email}  password ${s.password}  code ${s.certificateCode}  notAfter ${s.notAfter}\n`,
+      );
+    }
+    process.stdout.write(`coupons: ${demo.coupons.join(', ')}\n`);
+  });
+
+await program.parseAsync(process.argv);

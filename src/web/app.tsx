@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Lang, WebDeps, WebEnv } from './env.js';
+import { MessagePage } from './layout.js';
+import { commonText } from './messages.js';
+import { homeRoutes } from './portal/home/routes.js';
+import { renewalRoutes } from './portal/renewal/routes.js';
+import { frameOf } from './request.js';
+import { isCsrfTokenValid, sessions } from './session.js';
+
+const staticRoot = path.relative(process.cwd(), path.join(path.dirname(fileURLToPath(import.meta.url)), 'static'));
+
+export function createApp(deps: WebDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+
+  app.use(async (c, next) => {
+    c.set('requestId', randomUUID());
+    const lang = getCookie(c, 'lang');
+    c.set('lang', lang === 'en' ? 'en' : 'ja');
+    await next();
+  });
+
+  // A strict CSP: no inline script or style anywhere, forms post only to us.
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      strictTransportSecurity: deps.isSecureCookie && deps.publicUrl.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : false,
+      referrerPolicy: 'no-referrer',
+      crossOriginEmbedderPolicy: false,
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+    }),
+  );
+  app.use('/static/*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'public, max-age=3600');
+  });
+  app.use('/static/*', serveStatic({ root: staticRoot, rewriteRequestPath: (p) => p.replace(/^\/static/, '') }));
+
+  app.use(async (c, next) => {
+    await next();
+    if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
+  });
+
+  // Origin / Sec-Fetch-Site check first, then the per-form token (STYLE: hono's csrf() alone is not enough).
+  app.use(csrf({ origin: new URL(deps.publicUrl).origin }));
+  app.use(sessions(deps));
+  app.use(async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const form = await c.req.parseBody();
+    if (!isCsrfTokenValid(c, form['_csrf'])) {
+      const t = commonText[c.get('lang')];
+      deps.log.warn({ event: 'csrf.rejected', path: c.req.path, requestId: c.get('requestId') }, 'CSRF token rejected');
+      return c.html(<MessagePage frame={frameOf(c, deps, '/')} title={t.expiredTitle} body={t.expiredBody} link={{ href: '/', label: t.startOver }} />, 403);
+    }
+    return next();
+  });
+
+  app.get('/lang/:lang', (c) => {
+    const lang: Lang = c.req.param('lang') === 'en' ? 'en' : 'ja';
+    setCookie(c, 'lang', lang, { path: '/', sameSite: 'Lax', secure: deps.isSecureCookie, httpOnly: true, maxAge: 365 * 24 * 3600 });
+    const next = c.req.query('next') ?? '/';
+    // Only our own paths: never an open redirect.
+    return c.redirect(/^\/(?![/\\])/.test(next) ? next : '/', 303);
+  });
+
+  app.route('/', homeRoutes(deps));
+  app.route('/renew', renewalRoutes(deps));
+
+  app.notFound((c) => {
+    const t = commonText[c.get('lang') ?? 'ja'];
+    return c.html(<MessagePage frame={frameOf(c, deps)} title={t.notFoundTitle} body={t.notFoundBody} link={{ href: '/', label: commonText[c.get('lang') ?? 'ja'].navHome }} />, 404);
+  });
+
+  app.onError((error, c) => {
+    const requestId = c.get('requestId') ?? randomUUID();
+    deps.log.error({ err: error, requestId, path: c.req.path }, 'unhandled error');
+    const t = commonText[c.get('lang') ?? 'ja'];
+    return c.html(<MessagePage frame={frameOf(c, deps)} title={t.errorTitle} body={t.errorBody} reference={requestId} />, 500);
+  });
+
+  return app;
+}

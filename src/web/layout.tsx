@@ -1,0 +1,91 @@
+import type { Child, FC } from 'hono/jsx';
+import type { Lang } from './env.js';
+import { commonText } from './messages.js';
+
+export interface PageFrame {
+  lang: Lang;
+  productName: string;
+  /** The current GET path, for the language switch to come back to. */
+  path: string;
+}
+
+export const Layout: FC<{ frame: PageFrame; title: string; children?: Child }> = ({ frame, title, children }) => {
+  const t = commonText[frame.lang];
+  const switchHref = `/lang/${t.switchLanguageLang}?next=${encodeURIComponent(frame.path)}`;
+  return (
+    <html lang={frame.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${title} | ${frame.productName}`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t.skipToContent}
+        </a>
+        <header class="site-header">
+          <div class="brand">
+            <a href="/">
+              <span class="brand-line1">{t.productLine1}</span>
+              <span class="brand-line2">{frame.productName}</span>
+            </a>
+          </div>
+          <nav aria-label={frame.lang === 'ja' ? 'メインメニュー' : 'Main menu'}>
+            <ul>
+              <li><a href="/new">{t.navNew}</a></li>
+              <li><a href="/renew">{t.navRenew}</a></li>
+              <li><a href="/cancel">{t.navCancel}</a></li>
+              <li><a href="/help">{t.navHelp}</a></li>
+              <li>
+                <a href={switchHref} lang={t.switchLanguageLang} hreflang={t.switchLanguageLang}>
+                  {t.switchLanguage}
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+        <footer class="site-footer">
+          <p>{t.footer}</p>
+        </footer>
+      </body>
+    </html>
+  );
+};
+
+/** The two-line page heading of the seed: product, then "flow - step". */
+export const PageHeading: FC<{ flow: string; step: string }> = ({ flow, step }) => (
+  <h1>
+    <span class="flow">{flow}</span>
+    <span class="sep"> - </span>
+    <span class="step">{step}</span>
+  </h1>
+);
+
+export const MessagePage: FC<{ frame: PageFrame; title: string; body: string; link?: { href: string; label: string }; reference?: string }> = ({
+  frame,
+  title,
+  body,
+  link,
+  reference,
+}) => (
+  <Layout frame={frame} title={title}>
+    <h1>{title}</h1>
+    <p>{body}</p>
+    {reference !== undefined && (
+      <p>
+        {commonText[frame.lang].errorReference}
+        <code>{reference}</code>
+      </p>
+    )}
+    {link !== undefined && (
+      <p>
+        <a class="button" href={link.href}>
+          {link.label}
+        </a>
+      </p>
+    )}
+  </Layout>
+);

@@ -1,0 +1,43 @@
+/** Text of the portal's front page and help pages. */
+export const homeText = {
+  ja: {
+    title: 'ホーム',
+    lead: '個人用電子証明書(S/MIME・クライアント認証)のお申し込み・更新・取り消しを行うことができます。',
+    renewTitle: '更新申請',
+    renewBody: '有効期限の30日前から365日後まで、お持ちの証明書を更新できます。新しいクーポン番号が必要です。',
+    newTitle: '新規申請',
+    newBody: '初めて証明書をお申し込みの方、組織名・お名前を変更する方はこちら。',
+    cancelTitle: '新規・更新 申請の取り消し',
+    cancelBody: '仮受付から1時間以内の申請を取り消し、クーポン番号を再度使用できるようにします。',
+    helpTitle: 'ヘルプ',
+    helpBody: 'ご利用いただける環境、各お手続きの方法をご案内します。',
+    helpLead: 'お手続きの前にお読みください。',
+    environmentTitle: 'ご利用いただける環境',
+    environmentBody:
+      '証明書の取得では、ブラウザーの中で鍵ペアを作成します。最新版の Google Chrome、Microsoft Edge、Mozilla Firefox、Safari をご利用ください。JavaScript と Cookie を有効にしてください。',
+    romajiTitle: '「役職/部署(ローマ字)」に使用可能な文字',
+    romajiBody: '半角英字(A〜Z、a〜z)、半角数字(0〜9)、半角スペース、および次の記号を使用できます。',
+    symbolColumn: '記号',
+    symbolNameColumn: '名称',
+  },
+  en: {
+    title: 'Home',
+    lead: 'Apply for, renew or cancel an application for a personal certificate (S/MIME and client authentication).',
+    renewTitle: 'Renewal',
+    renewBody: 'Renew your certificate from 30 days before it expires until 365 days after. You need a new coupon number.',
+    newTitle: 'New application',
+    newBody: 'For a first certificate, or to change the organisation name or your name.',
+    cancelTitle: 'Cancel an application',
+    cancelBody: 'Cancel an application within one hour of provisional acceptance, so the coupon can be used again.',
+    helpTitle: 'Help',
+    helpBody: 'Supported environments and how each procedure works.',
+    helpLead: 'Please read this before you start.',
+    environmentTitle: 'Supported environments',
+    environmentBody:
+      'Picking up a certificate creates the key pair inside your browser. Use a current Google Chrome, Microsoft Edge, Mozilla Firefox or Safari, with JavaScript and cookies enabled.',
+    romajiTitle: 'Characters allowed in “Title/department (romaji)”',
+    romajiBody: 'Letters A–Z and a–z, digits 0–9, the space, and these symbols.',
+    symbolColumn: 'Symbol',
+    symbolNameColumn: 'Name',
+  },
+} as const;

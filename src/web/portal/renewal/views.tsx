@@ -1,0 +1,317 @@
+import type { FC } from 'hono/jsx';
+import type { RenewalCandidateRow } from '../../../store/certificate-store.js';
+import { formatDay, formatInstant } from '../../format.js';
+import { Layout, PageHeading, type PageFrame } from '../../layout.js';
+import { commonText } from '../../messages.js';
+import { ConfirmationTable } from '../confirmation-table.js';
+import { ErrorSummary, RegistrationFields, type FormState } from '../registration-form.js';
+import { renewalText } from './messages.js';
+
+const PasswordRow: FC<{ name: string; label: string; hint?: string; error: { field: string; message: string } | undefined }> = ({
+  name,
+  label,
+  hint,
+  error,
+}) => {
+  const message = error?.field === name ? error.message : undefined;
+  const described = [message !== undefined ? `${name}-error` : '', hint !== undefined ? `${name}-hint` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={`row${message !== undefined ? ' has-error' : ''}`}>
+      <label class="label" for={name}>
+        {label}
+      </label>
+      <div class="control">
+        {message !== undefined && (
+          <p class="field-error" id={`${name}-error`}>
+            {message}
+          </p>
+        )}
+        <input
+          id={name}
+          name={name}
+          type="password"
+          autocomplete="new-password"
+          class="in-m"
+          aria-invalid={message !== undefined ? 'true' : undefined}
+          aria-describedby={described === '' ? undefined : described}
+        />
+        {hint !== undefined && (
+          <span class="hint" id={`${name}-hint`}>
+            {hint}
+          </span>
+        )}
+      </div>
+    </div>
+  );
+};
+
+const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
+
+export const LookupPage: FC<{ frame: PageFrame; csrf: string; email: string; certificateCode: string }> = ({
+  frame,
+  csrf,
+  email,
+  certificateCode,
+}) => {
+  const t = renewalText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepLookup}`}>
+      <PageHeading flow={t.flow} step={t.stepLookup} />
+      <p>{t.lookupIntro}</p>
+      <ul class="notes">
+        <li>{t.lookupWindow}</li>
+        <li>{t.lookupCouponNote}</li>
+      </ul>
+      <form method="post" action="/renew/search" class="form narrow">
+        <Csrf token={csrf} />
+        <div class="row">
+          <label class="label" for="email">
+            {t.email}
+          </label>
+          <div class="control">
+            <input id="email" name="email" type="email" inputmode="email" autocomplete="email" required value={email} class="in-l" aria-describedby="email-hint" />
+            <span class="hint" id="email-hint">{t.emailHint}</span>
+          </div>
+        </div>
+        <div class="row">
+          <label class="label" for="password">
+            {t.password}
+          </label>
+          <div class="control">
+            <input id="password" name="password" type="password" autocomplete="current-password" required class="in-m" />
+          </div>
+        </div>
+        <div class="row">
+          <label class="label" for="certificateCode">
+            {t.certificateCode}
+          </label>
+          <div class="control">
+            <input
+              id="certificateCode"
+              name="certificateCode"
+              type="text"
+              autocomplete="off"
+              autocapitalize="characters"
+              spellcheck={false}
+              required
+              value={certificateCode}
+              class="in-m"
+              aria-describedby="certificateCode-hint"
+            />
+            <span class="hint" id="certificateCode-hint">{t.certificateCodeHint}</span>
+          </div>
+        </div>
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t.search}
+          </button>
+        </div>
+      </form>
+    </Layout>
+  );
+};
+
+/** The same page for every cause (SPEC 1.1 step 3). */
+export const NotAvailablePage: FC<{ frame: PageFrame }> = ({ frame }) => {
+  const t = renewalText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepSelect}`}>
+      <PageHeading flow={t.flow} step={t.stepSelect} />
+      <div class="notice" role="status">
+        <p class="strong">{t.notAvailable}</p>
+        <p>{t.zeroResults}</p>
+      </div>
+      <p>{t.notAvailableCauses}</p>
+      <ul class="notes">
+        <li>{t.notAvailableCause1}</li>
+        <li>{t.notAvailableCause2}</li>
+      </ul>
+      <p class="actions">
+        <a class="button" href="/renew">
+          {commonText[frame.lang].back}
+        </a>
+      </p>
+    </Layout>
+  );
+};
+
+export const SelectPage: FC<{ frame: PageFrame; csrf: string; certificates: RenewalCandidateRow[] }> = ({ frame, csrf, certificates }) => {
+  const t = renewalText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepSelect}`}>
+      <PageHeading flow={t.flow} step={t.stepSelect} />
+      <p role="status">{t.resultCount(certificates.length)}</p>
+      <p>{t.selectIntro}</p>
+      <table class="results">
+        <thead>
+          <tr>
+            <th scope="col">{t.colName}</th>
+            <th scope="col">{t.colOrganisation}</th>
+            <th scope="col">{t.colEmail}</th>
+            <th scope="col">{t.colSerial}</th>
+            <th scope="col">{t.colNotAfter}</th>
+            <th scope="col">{t.colAction}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {certificates.map((c) => (
+            <tr>
+              <td>{c.nameJa}</td>
+              <td>{c.orgNameJa}</td>
+              <td>{c.email}</td>
+              <td class="mono">{c.serialNumber.toUpperCase().slice(0, 16)}…</td>
+              <td>{formatDay(c.notAfter, frame.lang)}</td>
+              <td>
+                <form method="post" action="/renew/select">
+                  <Csrf token={csrf} />
+                  <input type="hidden" name="certificateId" value={c.certificateId} />
+                  <button type="submit" class="primary" aria-label={`${t.selectButton}: ${c.serialNumber.slice(0, 16)}`}>
+                    {t.selectButton}
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="actions">
+        <a class="button" href="/renew">
+          {commonText[frame.lang].back}
+        </a>
+      </p>
+    </Layout>
+  );
+};
+
+export const RenewalFormPage: FC<{
+  frame: PageFrame;
+  csrf: string;
+  state: FormState;
+  hasNewPassword: boolean;
+  passwordError: { field: string; message: string } | undefined;
+}> = ({ frame, csrf, state, hasNewPassword, passwordError }) => {
+  const t = renewalText[frame.lang];
+  const c = commonText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepForm}`}>
+      <PageHeading flow={t.flow} step={t.stepForm} />
+      <ErrorSummary state={state} title={t.errorSummary} />
+      <p>{t.formIntro}</p>
+      <p>{c.requiredNote}</p>
+      <p>{t.formPrefilled}</p>
+      <p class="important">{t.couponImportant}</p>
+      <p class="important">
+        {t.namesLocked} (<a href="/new">{t.newApplicationLink}</a>)
+      </p>
+      <form method="post" action="/renew/confirm" class="form" novalidate>
+        <Csrf token={csrf} />
+        <RegistrationFields state={state} />
+        <section class="form-section" aria-labelledby="sec-password">
+          <h2 id="sec-password">{t.passwordSection}</h2>
+          <p class="section-intro">{t.passwordKeepNote}</p>
+          {hasNewPassword && <p class="note">{t.passwordEnteredBefore}</p>}
+          <PasswordRow name="applicationPassword" label={t.newPassword} hint={t.passwordRules} error={passwordError} />
+          <PasswordRow name="applicationPasswordConfirm" label={t.newPasswordConfirm} error={passwordError} />
+        </section>
+        <p class="privacy">{t.privacy}</p>
+        <div class="actions">
+          <a class="button" href="/renew">
+            {c.back}
+          </a>
+          <button type="submit" class="primary">
+            {c.next}
+          </button>
+        </div>
+      </form>
+    </Layout>
+  );
+};
+
+export const RenewalConfirmPage: FC<{
+  frame: PageFrame;
+  csrf: string;
+  values: Record<string, string>;
+  submissionKey: string;
+  hasNewPassword: boolean;
+}> = ({ frame, csrf, values, submissionKey, hasNewPassword }) => {
+  const t = renewalText[frame.lang];
+  const c = commonText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepConfirm}`}>
+      <PageHeading flow={t.flow} step={t.stepConfirm} />
+      <p class="lead">{t.confirmQuestion}</p>
+      <p>{t.confirmIntro}</p>
+      <ConfirmationTable lang={frame.lang} values={values} />
+      <section class="form-section" aria-labelledby="c-password">
+        <h2 id="c-password">{t.passwordSection}</h2>
+        <p class="section-intro">{t.passwordExplain}</p>
+        <dl class="readback">
+          <div class="row">
+            <dt class="label">{t.password}</dt>
+            <dd class="control">{hasNewPassword ? t.passwordChanged : t.passwordKept}</dd>
+          </div>
+        </dl>
+      </section>
+      <p class="privacy">{t.privacy}</p>
+      <div class="actions">
+        <form method="post" action="/renew/back">
+          <Csrf token={csrf} />
+          <button type="submit">{c.back}</button>
+        </form>
+        <form method="post" action="/renew/submit">
+          <Csrf token={csrf} />
+          <input type="hidden" name="submissionKey" value={submissionKey} />
+          <button type="submit" class="primary">
+            {c.send}
+          </button>
+        </form>
+      </div>
+    </Layout>
+  );
+};
+
+export const RenewalAcceptedPage: FC<{
+  frame: PageFrame;
+  acceptanceNumber: string;
+  provisionalAt: Date;
+  finalAt: Date;
+}> = ({ frame, acceptanceNumber, provisionalAt, finalAt }) => {
+  const t = renewalText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepAccepted}`}>
+      <PageHeading flow={t.flow} step={t.stepAccepted} />
+      <p class="lead" role="status">
+        {t.acceptedLead}
+      </p>
+      <dl class="readback accepted">
+        <div class="row">
+          <dt class="label">{t.acceptanceNumber}</dt>
+          <dd class="control mono strong">{acceptanceNumber}</dd>
+        </div>
+        <div class="row">
+          <dt class="label">{t.acceptedAt}</dt>
+          <dd class="control">{formatInstant(provisionalAt, frame.lang)}</dd>
+        </div>
+        <div class="row">
+          <dt class="label">{t.finalAt}</dt>
+          <dd class="control">{formatInstant(finalAt, frame.lang)}</dd>
+        </div>
+      </dl>
+      <section class="please-read" aria-labelledby="please-read">
+        <h2 id="please-read">{t.pleaseRead}</h2>
+        <ul>
+          {t.acceptedNotes.map((note, i) => (
+            <li>
+              {note}
+              {i === 1 && (
+                <>
+                  <br />→ <a href="/cancel">{t.cancelMenuNote}</a>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </Layout>
+  );
+};
