@@ -179,3 +179,50 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
 );
+
+/**
+ * The durable outbox (SPEC 5): a mail is written in the same transaction as the state
+ * change that causes it, rendered, and delivered later by a job that retries.
+ */
+export const outboxMessages = pgTable(
+  'outbox_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** One mail per cause, e.g. "application.provisional:<id>": a retried cause sends nothing twice. */
+    dedupeKey: text('dedupe_key').notNull(),
+    template: text('template').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: instant('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    messageId: text('message_id'),
+    createdAt: instant('created_at').notNull(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_messages_dedupe_key_key').on(t.dedupeKey),
+    index('outbox_messages_due_idx').on(t.status, t.nextAttemptAt),
+  ],
+);
+
+/** Operator-scheduled maintenance (SPEC 1.5). */
+export const maintenanceWindows = pgTable(
+  'maintenance_windows',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    startsAt: instant('starts_at').notNull(),
+    endsAt: instant('ends_at').notNull(),
+    messageJa: text('message_ja').notNull(),
+    messageEn: text('message_en').notNull(),
+    createdAt: instant('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [
+    index('maintenance_windows_ends_at_idx').on(t.endsAt),
+    check('maintenance_windows_order', sql`${t.startsAt} < ${t.endsAt}`),
+  ],
+);
