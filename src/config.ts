@@ -19,6 +19,16 @@ const schema = z.object({
   CA_NAME: z.string().min(1).default('certdesk Demo CA'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, 'must be an smtp:// or smtps:// URL')
+    .refine((value) => URL.canParse(value), 'must be a valid URL')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be a mail address, e.g. certdesk <no-reply@example.jp>')
+    .default('certdesk <no-reply@certdesk.invalid>'),
+  MAIL_VIEWER: z.enum(['0', '1']).optional(),
 });
 
 export interface Config {
@@ -35,6 +45,12 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** Take the client address from X-Forwarded-For (only behind a proxy we run). */
   isBehindProxy: boolean;
+  /** Where the outbox sends mail; undefined: mail stays in the outbox (see the mail viewer). */
+  smtpUrl: string | undefined;
+  /** The From header of every mail. */
+  mailFrom: string;
+  /** Serve the development mail viewer at /dev/mail (on by default only without SMTP_URL). */
+  isMailViewerEnabled: boolean;
 }
 
 export type ConfigResult = { ok: true; value: Config } | { ok: false; problems: string[] };
@@ -65,6 +81,11 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       caName: e.CA_NAME,
       logLevel: e.LOG_LEVEL,
       isBehindProxy: e.TRUST_PROXY === '1',
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      // On by default only for the embedded demo (no SMTP, no PostgreSQL server): a production
+      // deployment that forgets SMTP_URL must not publish its mail.
+      isMailViewerEnabled: (e.MAIL_VIEWER ?? (e.SMTP_URL === undefined && e.DATABASE_URL === undefined ? '1' : '0')) === '1',
     },
   };
 }

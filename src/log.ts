@@ -12,6 +12,8 @@ export const redactedPaths = [
   '*.certificateCode',
   'couponNumber',
   '*.couponNumber',
+  'smtpUrl',
+  '*.smtpUrl',
   'passphrase',
   '*.passphrase',
   'req.headers.cookie',
