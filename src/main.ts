@@ -5,6 +5,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { migrateDatabase, openDatabase, type Database, type DatabaseTarget } from './store/db.js';
+import { embeddedServerUrl, isEmbeddedServerRunning, startEmbeddedDatabaseServer } from './store/embedded-server.js';
+import { deliverMailJob } from './jobs/deliver-mail.js';
+import { startJobs, type JobHandlers } from './jobs/queue.js';
+import { openEmbeddedCa } from './ca/embedded-ca.js';
+import { loadDemoData, type DemoData } from './ra/load-demo-data.js';
+import { countCertificates } from './store/certificate-store.js';
+import { smtpTransport } from './mail/smtp.js';
+import { finaliseDueApplications } from './ra/finalise-applications.js';
 import { createApp } from './web/app.js';
 
 /** The composition root (STYLE §1): builds the adapters and passes them down. */
@@ -14,13 +22,44 @@ export function databaseTargetOf(config: Config): DatabaseTarget {
     : { kind: 'pglite', dataDir: config.dataDir };
 }
 
+/**
+ * The database for a `certdesk` command: the PostgreSQL server of DATABASE_URL; or, on
+ * the embedded database, the running `certdesk serve` through its socket; or, when no
+ * server runs, the embedded files directly (STYLE: one writer at a time).
+ */
 export async function openMigratedDatabase(config: Config, log: Logger): Promise<Database> {
-  const target = databaseTargetOf(config);
-  if (target.kind === 'pglite') fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = await openDatabase(target);
+  let target = databaseTargetOf(config);
+  if (target.kind === 'pglite') {
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    if (await isEmbeddedServerRunning(config.dataDir)) {
+      target = { kind: 'postgres', url: embeddedServerUrl(config.dataDir) };
+      log.info({ event: 'database.viaServer' }, 'certdesk serve is running: working through its database socket');
+    }
+  }
+  const database = await openDatabase(target, (error) => log.warn({ err: error }, 'database connection dropped'));
   await migrateDatabase(target, database);
   log.info({ database: database.kind, dataDir: target.kind === 'pglite' ? target.dataDir : undefined }, 'database ready');
   return database;
+}
+
+/** For `certdesk serve`: the server of DATABASE_URL, or the embedded database published on its socket. */
+export async function openServingDatabase(config: Config, log: Logger): Promise<{ database: Database; url: string; close(): Promise<void> }> {
+  if (config.databaseUrl !== undefined) {
+    const database = await openMigratedDatabase(config, log);
+    return { database, url: config.databaseUrl, close: () => database.close() };
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const embedded = await startEmbeddedDatabaseServer(config.dataDir, log);
+  const target = { kind: 'postgres', url: embedded.url } as const;
+  const database = await openDatabase(target, (error) => log.warn({ err: error }, 'database connection dropped'));
+  return {
+    database,
+    url: embedded.url,
+    close: async () => {
+      await database.close();
+      await embedded.close();
+    },
+  };
 }
 
 export function caDirOf(config: Config): string {
@@ -43,6 +82,7 @@ export async function startServer(config: Config, deps: { database: Database; cl
     publicUrl: config.publicUrl,
     isSecureCookie: config.isSecureCookie,
     isBehindProxy: config.isBehindProxy,
+    isMailViewerEnabled: config.isMailViewerEnabled,
   });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -53,5 +93,48 @@ export async function startServer(config: Config, deps: { database: Database; cl
     url: config.publicUrl,
     port,
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+/** What the background jobs do (STYLE §5: each only catches up with the clock). */
+export function backgroundJobs(config: Config, database: Database, clock: Clock, log: Logger): JobHandlers {
+  const ra = { db: database.db, clock, log, site: { productName: config.productName, publicUrl: config.publicUrl } };
+  const smtpUrl = config.smtpUrl;
+  return {
+    'finalise-applications': async () => {
+      await finaliseDueApplications(ra);
+    },
+    // Without SMTP the mail stays in the outbox (and the development viewer shows it).
+    'deliver-mail':
+      smtpUrl === undefined
+        ? () => Promise.resolve()
+        : deliverMailJob({ db: database.db, clock, log, transport: smtpTransport(smtpUrl), from: config.mailFrom }),
+  };
+}
+
+export interface Serving {
+  url: string;
+  /** Set when this start loaded the demo data (an empty database). */
+  demo: DemoData | undefined;
+  close(): Promise<void>;
+}
+
+/** `certdesk serve`: database (published on its socket when embedded), CA, demo data on first start, jobs, web. */
+export async function runService(config: Config, clock: Clock, log: Logger): Promise<Serving> {
+  const serving = await openServingDatabase(config, log);
+  const { database } = serving;
+  const ca = await openEmbeddedCa(config, clock, log);
+  const isFirstStart = (await countCertificates(database.db)) === 0;
+  const demo = isFirstStart ? await loadDemoData({ db: database.db, clock, log, ca, dataDir: config.dataDir }) : undefined;
+  const jobs = await startJobs({ connectionString: serving.url, log, handlers: backgroundJobs(config, database, clock, log) });
+  const server = await startServer(config, { database, clock, log });
+  return {
+    url: server.url,
+    demo,
+    close: async () => {
+      await server.close();
+      await jobs.stop();
+      await serving.close();
+    },
   };
 }

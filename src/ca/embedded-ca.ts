@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { ensureCa } from '../ca/bootstrap.js';
-import type { IssuingCa } from '../ca/issuing-ca.js';
+import { ensureCa } from './bootstrap.js';
+import type { IssuingCa } from './issuing-ca.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/clock.js';
 import { DAY_MS } from '../domain/renewal-window.js';
@@ -13,7 +13,7 @@ import { DAY_MS } from '../domain/renewal-window.js';
  * CA_KEY_PASSPHRASE, or — for the embedded demo only — with a passphrase generated
  * into DATA_DIR/ca/passphrase (0600), and the log says so.
  */
-export async function openEmbeddedCa(config: Config, clock: Clock, log: Logger): Promise<IssuingCa> {
+export async function openEmbeddedCa(config: Pick<Config, 'dataDir' | 'caKeyPassphrase' | 'publicUrl'>, clock: Clock, log: Logger): Promise<IssuingCa> {
   const dir = path.join(config.dataDir, 'ca');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   let passphrase = config.caKeyPassphrase;

@@ -4,10 +4,9 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { createLogger } from '../log.js';
-import { openEmbeddedCa } from './embedded-ca.js';
-import { openMigratedDatabase, startServer } from '../main.js';
+import { openEmbeddedCa } from '../ca/embedded-ca.js';
+import { openMigratedDatabase, runService } from '../main.js';
 import { loadDemoData } from '../ra/load-demo-data.js';
-import { countCertificates } from '../store/certificate-store.js';
 
 function configOrExit(): Config {
   // The one place that reads the environment (STYLE §6).
@@ -29,26 +28,21 @@ program
   .action(async () => {
     const config = configOrExit();
     const log = createLogger(config.logLevel);
-    const database = await openMigratedDatabase(config, log);
-    const ca = await openEmbeddedCa(config, systemClock, log);
-    const isFirstStart = (await countCertificates(database.db)) === 0;
-    const demo = isFirstStart
-      ? await loadDemoData({ db: database.db, clock: systemClock, log, ca, dataDir: config.dataDir })
-      : undefined;
-    const server = await startServer(config, { database, clock: systemClock, log });
+    const server = await runService(config, systemClock, log);
+    const demo = server.demo;
     const lines = [
       '',
       `certdesk is running: open ${server.url}/`,
       `  renewal: ${server.url}/renew`,
       demo !== undefined
         ? `  demo data loaded (${demo.subscribers.length} subscribers, ${demo.coupons.length} coupons): see \`npx certdesk demo --json\``
-        : '  demo credentials: `npx certdesk demo --json` (stop the server first when on the embedded database)',
+        : '  demo credentials: `npx certdesk demo --json`',
+      config.isMailViewerEnabled ? `  mail (development viewer): ${server.url}/dev/mail` : '',
       '',
     ];
     process.stdout.write(lines.join('\n'));
     const stop = async () => {
       await server.close();
-      await database.close();
       process.exit(0);
     };
     process.once('SIGINT', () => void stop());

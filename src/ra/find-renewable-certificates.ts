@@ -4,7 +4,7 @@ import { renewalRefusal } from '../domain/renewal-window.js';
 import { findCertificateByCodeHash, listCertificatesOfSubscriber, type RenewalCandidateRow } from '../store/certificate-store.js';
 import { countAttempt } from '../store/rate-limit-store.js';
 import { verifyApplicationPassword } from './application-password.js';
-import type { RaDeps } from './deps.js';
+import type { CoreDeps } from './deps.js';
 
 export interface RenewalLookup {
   email: string;
@@ -33,7 +33,7 @@ export function hashCertificateCode(canonicalCode: string): string {
  * `renewal.notAvailable` (SPEC 1.1 step 3: nothing leaks which part was wrong); the
  * real reason goes to the log only.
  */
-export async function findRenewableCertificates(deps: RaDeps, input: RenewalLookup): Promise<RenewalLookupResult> {
+export async function findRenewableCertificates(deps: CoreDeps, input: RenewalLookup): Promise<RenewalLookupResult> {
   const now = deps.clock.now();
   const code = canonicalCertificateCode(input.certificateCode);
   const codeHash = hashCertificateCode(code ?? input.certificateCode.trim());

@@ -11,7 +11,7 @@ import { findCertificateByCodeHash, insertCertificate, revokeCertificate } from 
 import { insertCoupons, listCouponNumbers } from '../store/coupon-store.js';
 import { insertSubscriber } from '../store/subscriber-store.js';
 import { hashApplicationPassword } from './application-password.js';
-import type { RaDeps } from './deps.js';
+import type { CoreDeps } from './deps.js';
 import { hashCertificateCode } from './find-renewable-certificates.js';
 
 export interface DemoSubscriber {
@@ -73,7 +73,7 @@ function demoPassword(): string {
  * certificates from the embedded CA, and at least ten available coupons. Credentials
  * live in DATA_DIR/demo.json (0600), since the database keeps only hashes.
  */
-export async function loadDemoData(deps: RaDeps & { ca: IssuingCa; dataDir: string }): Promise<DemoData> {
+export async function loadDemoData(deps: CoreDeps & { ca: IssuingCa; dataDir: string }): Promise<DemoData> {
   const now = deps.clock.now();
   const file = demoFile(deps.dataDir);
   let subscribers = await readExistingDemo(deps, file);
@@ -190,7 +190,7 @@ export async function loadDemoData(deps: RaDeps & { ca: IssuingCa; dataDir: stri
 }
 
 /** The demo subscribers from demo.json, if the database still has them. */
-async function readExistingDemo(deps: RaDeps, file: string): Promise<DemoSubscriber[] | undefined> {
+async function readExistingDemo(deps: CoreDeps, file: string): Promise<DemoSubscriber[] | undefined> {
   if (!fs.existsSync(file)) return undefined;
   const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { subscribers?: DemoSubscriber[] };
   const first = parsed.subscribers?.[0];

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import type { ApplicationKind, ApplicationState } from '../domain/application-state.js';
 import type { Db, Tx } from './db.js';
 import { applications, type RegistrationJson } from './schema/tables.js';
@@ -57,4 +57,52 @@ export async function findApplicationBySubmissionKey(db: Db | Tx, submissionKey:
 export async function findApplicationById(db: Db | Tx, id: string): Promise<ApplicationRow | undefined> {
   const [row] = await db.select(applicationColumns).from(applications).where(eq(applications.id, id));
   return row;
+}
+
+/** The application row held for the rest of the transaction (cancellation, finalisation). */
+export async function lockApplication(tx: Tx, id: string): Promise<(ApplicationRow & { couponId: string; passwordHash: string; registration: RegistrationJson }) | undefined> {
+  const [row] = await tx
+    .select({ ...applicationColumns, couponId: applications.couponId, passwordHash: applications.passwordHash, registration: applications.registration })
+    .from(applications)
+    .where(eq(applications.id, id))
+    .for('update');
+  return row;
+}
+
+export interface CancellationLookupRow extends ApplicationRow {
+  passwordHash: string;
+  registration: RegistrationJson;
+}
+
+export async function findApplicationByAcceptanceNumber(db: Db, acceptanceNumber: string): Promise<CancellationLookupRow | undefined> {
+  const [row] = await db
+    .select({ ...applicationColumns, passwordHash: applications.passwordHash, registration: applications.registration })
+    .from(applications)
+    .where(eq(applications.acceptanceNumber, acceptanceNumber));
+  return row;
+}
+
+export async function markApplicationCancelled(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx.update(applications).set({ state: 'cancelled', cancelledAt: at }).where(eq(applications.id, id));
+}
+
+/**
+ * Claim provisional applications whose hour has passed. SKIP LOCKED lets several
+ * workers share the work, and a cancellation holding a row is simply not waited for.
+ */
+export async function claimDueProvisionalApplications(tx: Tx, now: Date, limit: number) {
+  return tx
+    .select({ ...applicationColumns, couponId: applications.couponId, registration: applications.registration })
+    .from(applications)
+    .where(and(eq(applications.state, 'provisional'), lte(applications.finalAt, now)))
+    .orderBy(asc(applications.finalAt))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+export async function markApplicationFinal(tx: Tx, id: string, at: Date): Promise<void> {
+  await tx
+    .update(applications)
+    .set({ state: 'final', finalisedAt: at })
+    .where(and(eq(applications.id, id), eq(applications.state, 'provisional')));
 }

@@ -90,3 +90,22 @@ export async function couponHistory(db: Db, couponId: string) {
     .where(eq(couponEvents.couponId, couponId))
     .orderBy(asc(couponEvents.id));
 }
+
+/** locked → available (cancellation) or locked → consumed (final acceptance), for this application only. */
+export async function settleLockedCoupon(
+  tx: Tx,
+  couponId: string,
+  applicationId: string,
+  toState: 'available' | 'consumed',
+  now: Date,
+  actor: string,
+): Promise<boolean> {
+  const [row] = await tx
+    .update(coupons)
+    .set({ state: toState, applicationId: toState === 'available' ? null : applicationId, updatedAt: now })
+    .where(and(eq(coupons.id, couponId), eq(coupons.state, 'locked'), eq(coupons.applicationId, applicationId)))
+    .returning({ id: coupons.id });
+  if (row === undefined) return false;
+  await tx.insert(couponEvents).values({ couponId, at: now, fromState: 'locked', toState, applicationId, actor });
+  return true;
+}

@@ -18,6 +18,8 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The PGlite instance itself, when embedded (to publish it on a socket). */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export async function openDatabase(target: DatabaseTarget, onIdleClientError?: (
     }
     await client.waitReady;
     const db = drizzlePglite({ client, schema: tables }) as unknown as Db;
-    return { db, kind: 'pglite', close: () => client.close() };
+    return { db, kind: 'pglite', pglite: client, close: () => client.close() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 10 });
   // An idle client the server drops (restart, failover, admin termination) is removed

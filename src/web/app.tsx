@@ -10,7 +10,10 @@ import type { Lang, WebDeps, WebEnv } from './env.js';
 import { MessagePage } from './layout.js';
 import { commonText } from './messages.js';
 import { homeRoutes } from './portal/home/routes.js';
+import { cancelRoutes } from './portal/cancel/routes.js';
+import { newApplicationRoutes } from './portal/new-application/routes.js';
 import { renewalRoutes } from './portal/renewal/routes.js';
+import { mailViewerRoutes } from './dev/mail-viewer.js';
 import { frameOf } from './request.js';
 import { isCsrfTokenValid, sessions } from './session.js';
 
@@ -80,6 +83,9 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
 
   app.route('/', homeRoutes(deps));
   app.route('/renew', renewalRoutes(deps));
+  app.route('/new', newApplicationRoutes(deps, { confirmationWarning: () => Promise.resolve(null) }));
+  app.route('/cancel', cancelRoutes(deps));
+  if (deps.isMailViewerEnabled) app.route('/dev/mail', mailViewerRoutes({ db: deps.db, productName: deps.productName }));
 
   app.notFound((c) => {
     const t = commonText[c.get('lang') ?? 'ja'];

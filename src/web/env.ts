@@ -14,6 +14,7 @@ export interface WebDeps {
   publicUrl: string;
   isSecureCookie: boolean;
   isBehindProxy: boolean;
+  isMailViewerEnabled: boolean;
 }
 
 /** Hono's per-request variables. */

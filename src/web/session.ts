@@ -12,6 +12,17 @@ export interface PortalSession {
   /** What was typed into the renewal lookup (never the password), to keep it on 戻る. */
   renewalLookup?: { email: string; certificateCode: string };
   renewal?: RenewalProgress;
+  newApplication?: NewApplicationProgress;
+  /** The application identified on the cancellation menu (SPEC 1.3). */
+  cancel?: { applicationId: string };
+}
+
+export interface NewApplicationProgress {
+  values?: Record<string, string>;
+  passwordHash?: string;
+  submissionKey?: string;
+  acceptedApplicationId?: string;
+  acceptedSubmissionKey?: string;
 }
 
 export interface RenewalProgress {

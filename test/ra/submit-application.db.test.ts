@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCouponNumber } from '../../src/domain/input/registration.js';
 import { DAY_MS } from '../../src/domain/renewal-window.js';
-import { submitRenewal } from '../../src/ra/submit-renewal.js';
+import { submitApplication } from '../../src/ra/submit-application.js';
 import { insertCertificate } from '../../src/store/certificate-store.js';
 import { insertCoupons } from '../../src/store/coupon-store.js';
 import { applications, couponEvents, coupons } from '../../src/store/schema/tables.js';
@@ -27,7 +27,7 @@ const registration = {
 
 let database: TestDatabase;
 const clock = new FakeClock('2026-11-27T01:00:00Z');
-const deps = () => ({ db: database.db, clock, log: pino({ level: 'silent' }) });
+const deps = () => ({ db: database.db, clock, log: pino({ level: 'silent' }), site: { productName: 'certdesk test', publicUrl: 'http://127.0.0.1:3000' } });
 
 /** N subscribers, each with one certificate 20 days from expiry (inside the window). */
 async function renewableCertificates(n: number): Promise<{ subscriberId: string; certificateId: string }[]> {
@@ -73,13 +73,14 @@ afterAll(async () => {
   await database.close();
 });
 
-describe(submitRenewal.name, () => {
+describe(submitApplication.name, () => {
   it(`locks one coupon exactly once when 50 renewals race for it (${isOnPostgresServer() ? 'PostgreSQL server' : 'PGlite, serialised'})`, async () => {
     const certs = await renewableCertificates(50);
     const coupon = await newCoupon();
     const results = await Promise.all(
       certs.map((c) =>
-        submitRenewal(deps(), {
+        submitApplication(deps(), {
+          kind: 'renewal',
           ...c,
           registration,
           couponNumber: coupon,
@@ -108,7 +109,8 @@ describe(submitRenewal.name, () => {
     const submissionKey = randomUUID();
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        submitRenewal(deps(), { ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey }),
+        submitApplication(deps(), {
+          kind: 'renewal', ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey }),
       ),
     );
     const ids = new Set(results.map((r) => (r.ok ? r.value.id : r.code)));
@@ -121,7 +123,8 @@ describe(submitRenewal.name, () => {
     const coupons2 = [await newCoupon(), await newCoupon()];
     const results = await Promise.all(
       coupons2.map((couponNumber) =>
-        submitRenewal(deps(), { ...cert!, registration, couponNumber, newPasswordHash: undefined, submissionKey: randomUUID() }),
+        submitApplication(deps(), {
+          kind: 'renewal', ...cert!, registration, couponNumber, newPasswordHash: undefined, submissionKey: randomUUID() }),
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -133,7 +136,8 @@ describe(submitRenewal.name, () => {
 
   it('answers coupon.unknown for a number nobody issued and locks nothing', async () => {
     const [cert] = await renewableCertificates(1);
-    const result = await submitRenewal(deps(), {
+    const result = await submitApplication(deps(), {
+          kind: 'renewal',
       ...cert!,
       registration,
       couponNumber: makeCouponNumber('999999999999999'),
@@ -147,9 +151,9 @@ describe(submitRenewal.name, () => {
     const [cert] = await renewableCertificates(1);
     const coupon = await newCoupon();
     const later = new FakeClock(new Date(clock.now().getTime() + 386 * DAY_MS));
-    const result = await submitRenewal(
+    const result = await submitApplication(
       { ...deps(), clock: later },
-      { ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey: randomUUID() },
+      { kind: 'renewal', ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey: randomUUID() },
     );
     expect(result).toEqual({ ok: false, code: 'renewal.notAvailable' });
   });

@@ -3,11 +3,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { openEmbeddedCa } from '../../src/cli/embedded-ca.js';
-import { loadConfig } from '../../src/config.js';
-import { systemClock, type Clock } from '../../src/domain/clock.js';
-import { openMigratedDatabase, startServer } from '../../src/main.js';
-import { loadDemoData, type DemoData } from '../../src/ra/load-demo-data.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { systemClock } from '../../src/domain/clock.js';
+import { runService } from '../../src/main.js';
+import type { DemoData } from '../../src/ra/load-demo-data.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,28 +22,33 @@ export interface TestServer {
   url: string;
   demo: DemoData;
   dataDir: string;
+  /** The environment a `certdesk` child process needs to reach this server's data. */
+  env: Record<string, string>;
+  config: Config;
   close(): Promise<void>;
 }
 
-/** The real server on loopback over the embedded database in a temp folder, with demo data. */
-export async function startTestServer(clock: Clock = systemClock): Promise<TestServer> {
+/**
+ * Exactly what `certdesk serve` runs — the embedded database published on its socket,
+ * the CA, the demo data, the job workers and the web server — in a temp folder, on a
+ * free loopback port.
+ */
+export async function startTestServer(): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certdesk-e2e-'));
   const port = await freePort();
-  const loaded = loadConfig({ DATA_DIR: dataDir, PORT: String(port), CA_KEY_PASSPHRASE: 'e2e passphrase, not secret', LOG_LEVEL: 'silent' });
+  const env = { DATA_DIR: dataDir, PORT: String(port), CA_KEY_PASSPHRASE: 'e2e passphrase, not secret', LOG_LEVEL: 'silent' };
+  const loaded = loadConfig(env);
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const config = loaded.value;
-  const log = pino({ level: 'silent' });
-  const database = await openMigratedDatabase(config, log);
-  const ca = await openEmbeddedCa(config, clock, log);
-  const demo = await loadDemoData({ db: database.db, clock, log, ca, dataDir });
-  const server = await startServer(config, { database, clock, log });
+  const service = await runService(loaded.value, systemClock, pino({ level: 'silent' }));
+  if (service.demo === undefined) throw new Error('a fresh data folder should load the demo data');
   return {
-    url: server.url,
-    demo,
+    url: service.url,
+    demo: service.demo,
     dataDir,
+    env,
+    config: loaded.value,
     close: async () => {
-      await server.close();
-      await database.close();
+      await service.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { openEmbeddedCa } from '../../src/cli/embedded-ca.js';
+import { openEmbeddedCa } from '../../src/ca/embedded-ca.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { loadDemoData, type DemoData } from '../../src/ra/load-demo-data.js';
 import { createApp } from '../../src/web/app.js';
@@ -42,6 +42,7 @@ export async function createWorld(options: { now?: string; env?: Record<string, 
     publicUrl: config.publicUrl,
     isSecureCookie: config.isSecureCookie,
     isBehindProxy: config.isBehindProxy,
+    isMailViewerEnabled: config.isMailViewerEnabled,
   });
   return {
     config,

@@ -1,16 +1,59 @@
-import type { FC } from 'hono/jsx';
-import type { RenewalCandidateRow } from '../../../store/certificate-store.js';
-import { formatDay, formatInstant } from '../../format.js';
-import { Layout, PageHeading, type PageFrame } from '../../layout.js';
-import { commonText } from '../../messages.js';
-import { ConfirmationTable } from '../confirmation-table.js';
-import { ErrorSummary, RegistrationFields, type FormState } from '../registration-form.js';
-import { renewalText } from './messages.js';
+import type { Child, FC } from 'hono/jsx';
+import type { RenewalCandidateRow } from '../../store/certificate-store.js';
+import { formatDay, formatInstant } from '../format.js';
+import { Layout, PageHeading, type PageFrame } from '../layout.js';
+import { commonText } from '../messages.js';
+import { ConfirmationTable } from './confirmation-table.js';
+import { ErrorSummary, RegistrationFields, type FormState } from './registration-form.js';
+import { renewalText } from './renewal/messages.js';
 
-const PasswordRow: FC<{ name: string; label: string; hint?: string; error: { field: string; message: string } | undefined }> = ({
+/** The text a flow (renewal or new application) gives the shared form, confirmation and acceptance pages. */
+export interface FlowText {
+  flow: string;
+  stepForm: string;
+  stepConfirm: string;
+  stepAccepted: string;
+  errorSummary: string;
+  formIntro: string;
+  formPrefilled?: string;
+  couponImportant: string;
+  namesLocked?: string;
+  newApplicationLink?: string;
+  passwordSection: string;
+  passwordKeepNote: string;
+  passwordEnteredBefore: string;
+  newPassword: string;
+  newPasswordConfirm: string;
+  passwordRules: string;
+  confirmQuestion: string;
+  confirmIntro: string;
+  passwordExplain: string;
+  password: string;
+  passwordChanged: string;
+  passwordKept: string;
+  privacy: string;
+  acceptedLead: string;
+  acceptanceNumber: string;
+  acceptedAt: string;
+  finalAt: string;
+  pleaseRead: string;
+  acceptedNotes: readonly string[];
+  cancelMenuNote: string;
+}
+
+/** Where a flow's pages post to, and where 戻る on its form leads. */
+export interface FlowPaths {
+  base: '/renew' | '/new';
+  backFromForm: string;
+  /** New applications choose a password; renewals may keep theirs. */
+  isPasswordRequired: boolean;
+}
+
+const PasswordRow: FC<{ name: string; label: string; hint?: string; isRequired: boolean; error: { field: string; message: string } | undefined }> = ({
   name,
   label,
   hint,
+  isRequired,
   error,
 }) => {
   const message = error?.field === name ? error.message : undefined;
@@ -19,6 +62,11 @@ const PasswordRow: FC<{ name: string; label: string; hint?: string; error: { fie
     <div class={`row${message !== undefined ? ' has-error' : ''}`}>
       <label class="label" for={name}>
         {label}
+        {isRequired && (
+          <span class="req">
+            <span aria-hidden="true">*</span>
+          </span>
+        )}
       </label>
       <div class="control">
         {message !== undefined && (
@@ -32,6 +80,7 @@ const PasswordRow: FC<{ name: string; label: string; hint?: string; error: { fie
           type="password"
           autocomplete="new-password"
           class="in-m"
+          required={isRequired}
           aria-invalid={message !== undefined ? 'true' : undefined}
           aria-describedby={described === '' ? undefined : described}
         />
@@ -183,14 +232,15 @@ export const SelectPage: FC<{ frame: PageFrame; csrf: string; certificates: Rene
   );
 };
 
-export const RenewalFormPage: FC<{
+export const ApplicationFormPage: FC<{
   frame: PageFrame;
+  t: FlowText;
+  paths: FlowPaths;
   csrf: string;
   state: FormState;
   hasNewPassword: boolean;
   passwordError: { field: string; message: string } | undefined;
-}> = ({ frame, csrf, state, hasNewPassword, passwordError }) => {
-  const t = renewalText[frame.lang];
+}> = ({ frame, t, paths, csrf, state, hasNewPassword, passwordError }) => {
   const c = commonText[frame.lang];
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepForm}`}>
@@ -198,24 +248,26 @@ export const RenewalFormPage: FC<{
       <ErrorSummary state={state} title={t.errorSummary} />
       <p>{t.formIntro}</p>
       <p>{c.requiredNote}</p>
-      <p>{t.formPrefilled}</p>
+      {t.formPrefilled !== undefined && <p>{t.formPrefilled}</p>}
       <p class="important">{t.couponImportant}</p>
-      <p class="important">
-        {t.namesLocked} (<a href="/new">{t.newApplicationLink}</a>)
-      </p>
-      <form method="post" action="/renew/confirm" class="form" novalidate>
+      {t.namesLocked !== undefined && (
+        <p class="important">
+          {t.namesLocked} (<a href="/new">{t.newApplicationLink}</a>)
+        </p>
+      )}
+      <form method="post" action={`${paths.base}/confirm`} class="form" novalidate>
         <Csrf token={csrf} />
         <RegistrationFields state={state} />
         <section class="form-section" aria-labelledby="sec-password">
           <h2 id="sec-password">{t.passwordSection}</h2>
           <p class="section-intro">{t.passwordKeepNote}</p>
           {hasNewPassword && <p class="note">{t.passwordEnteredBefore}</p>}
-          <PasswordRow name="applicationPassword" label={t.newPassword} hint={t.passwordRules} error={passwordError} />
-          <PasswordRow name="applicationPasswordConfirm" label={t.newPasswordConfirm} error={passwordError} />
+          <PasswordRow name="applicationPassword" label={t.newPassword} hint={t.passwordRules} isRequired={paths.isPasswordRequired && !hasNewPassword} error={passwordError} />
+          <PasswordRow name="applicationPasswordConfirm" label={t.newPasswordConfirm} isRequired={paths.isPasswordRequired && !hasNewPassword} error={passwordError} />
         </section>
         <p class="privacy">{t.privacy}</p>
         <div class="actions">
-          <a class="button" href="/renew">
+          <a class="button" href={paths.backFromForm}>
             {c.back}
           </a>
           <button type="submit" class="primary">
@@ -227,20 +279,23 @@ export const RenewalFormPage: FC<{
   );
 };
 
-export const RenewalConfirmPage: FC<{
+export const ApplicationConfirmPage: FC<{
   frame: PageFrame;
+  t: FlowText;
+  paths: FlowPaths;
   csrf: string;
   values: Record<string, string>;
   submissionKey: string;
   hasNewPassword: boolean;
-}> = ({ frame, csrf, values, submissionKey, hasNewPassword }) => {
-  const t = renewalText[frame.lang];
+  warning?: Child;
+}> = ({ frame, t, paths, csrf, values, submissionKey, hasNewPassword, warning }) => {
   const c = commonText[frame.lang];
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepConfirm}`}>
       <PageHeading flow={t.flow} step={t.stepConfirm} />
       <p class="lead">{t.confirmQuestion}</p>
       <p>{t.confirmIntro}</p>
+      {warning}
       <ConfirmationTable lang={frame.lang} values={values} />
       <section class="form-section" aria-labelledby="c-password">
         <h2 id="c-password">{t.passwordSection}</h2>
@@ -254,11 +309,11 @@ export const RenewalConfirmPage: FC<{
       </section>
       <p class="privacy">{t.privacy}</p>
       <div class="actions">
-        <form method="post" action="/renew/back">
+        <form method="post" action={`${paths.base}/back`}>
           <Csrf token={csrf} />
           <button type="submit">{c.back}</button>
         </form>
-        <form method="post" action="/renew/submit">
+        <form method="post" action={`${paths.base}/submit`}>
           <Csrf token={csrf} />
           <input type="hidden" name="submissionKey" value={submissionKey} />
           <button type="submit" class="primary">
@@ -270,13 +325,13 @@ export const RenewalConfirmPage: FC<{
   );
 };
 
-export const RenewalAcceptedPage: FC<{
+export const ApplicationAcceptedPage: FC<{
   frame: PageFrame;
+  t: FlowText;
   acceptanceNumber: string;
   provisionalAt: Date;
   finalAt: Date;
-}> = ({ frame, acceptanceNumber, provisionalAt, finalAt }) => {
-  const t = renewalText[frame.lang];
+}> = ({ frame, t, acceptanceNumber, provisionalAt, finalAt }) => {
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepAccepted}`}>
       <PageHeading flow={t.flow} step={t.stepAccepted} />

@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { parseApplicationPassword, parseRegistration } from '../../../domain/input/registration.js';
 import { hashApplicationPassword } from '../../../ra/application-password.js';
 import { findRenewableCertificates } from '../../../ra/find-renewable-certificates.js';
-import { submitRenewal } from '../../../ra/submit-renewal.js';
+import { submitApplication } from '../../../ra/submit-application.js';
 import { findApplicationById } from '../../../store/application-store.js';
 import { findSubscriberRegistration } from '../../../store/certificate-store.js';
 import type { WebDeps, WebEnv } from '../../env.js';
@@ -12,7 +12,18 @@ import { commonText } from '../../messages.js';
 import { formOf, frameOf, clientKeyOf } from '../../request.js';
 import type { RenewalProgress } from '../../session.js';
 import { errorMessage } from '../input-messages.js';
-import { LookupPage, NotAvailablePage, RenewalAcceptedPage, RenewalConfirmPage, RenewalFormPage, SelectPage } from './views.js';
+import {
+  ApplicationAcceptedPage,
+  ApplicationConfirmPage,
+  ApplicationFormPage,
+  LookupPage,
+  NotAvailablePage,
+  SelectPage,
+  type FlowPaths,
+} from '../application-views.js';
+import { renewalText } from './messages.js';
+
+const paths: FlowPaths = { base: '/renew', backFromForm: '/renew', isPasswordRequired: false };
 
 /** Fields a renewal shows but never takes from the form (SPEC 1.1 step 4). */
 export const lockedNameFields = [
@@ -41,7 +52,7 @@ function formValuesFromRegistration(stored: Record<string, string>): Record<stri
 
 export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const ra = { db: deps.db, clock: deps.clock, log: deps.log };
+  const ra = { db: deps.db, clock: deps.clock, log: deps.log, site: { productName: deps.productName, publicUrl: deps.publicUrl } };
 
   const expired = (c: Context<WebEnv>) => {
     const t = commonText[c.get('lang')];
@@ -118,7 +129,9 @@ export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
     const progress = chosen(c);
     if (progress === undefined || progress.acceptedApplicationId !== undefined) return c.redirect('/renew', 303);
     return c.html(
-      <RenewalFormPage
+      <ApplicationFormPage
+        t={renewalText[c.get('lang')]}
+        paths={paths}
         frame={frameOf(c, deps)}
         csrf={c.get('session').csrfToken()}
         state={{ lang: c.get('lang'), values: progress.values ?? {}, errors: {}, lockedNames: true }}
@@ -149,7 +162,9 @@ export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
         s.renewal = { ...progress, values };
       });
       return c.html(
-        <RenewalFormPage
+        <ApplicationFormPage
+        t={renewalText[c.get('lang')]}
+        paths={paths}
           frame={frameOf(c, deps, '/renew/form')}
           csrf={c.get('session').csrfToken()}
           state={{ lang, values, errors: parsed.ok ? {} : parsed.errors, lockedNames: true }}
@@ -167,7 +182,7 @@ export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
       s.renewal = next;
     });
     return c.html(
-      <RenewalConfirmPage
+      <ApplicationConfirmPage t={renewalText[c.get('lang')]} paths={paths}
         frame={frameOf(c, deps, '/renew/form')}
         csrf={c.get('session').csrfToken()}
         values={values}
@@ -194,7 +209,8 @@ export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
     if (!parsed.ok) return c.redirect('/renew/form', 303);
     const registration = withLockedNames({ ...parsed.value.registration } as Record<string, string>, subscriber.registration);
 
-    const result = await submitRenewal(ra, {
+    const result = await submitApplication(ra, {
+      kind: 'renewal',
       subscriberId: progress.subscriberId,
       certificateId: progress.selectedCertificateId,
       registration,
@@ -216,7 +232,9 @@ export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
             s.renewal = rest;
           });
           return c.html(
-            <RenewalFormPage
+            <ApplicationFormPage
+        t={renewalText[c.get('lang')]}
+        paths={paths}
               frame={frameOf(c, deps, '/renew/form')}
               csrf={c.get('session').csrfToken()}
               state={{ lang: c.get('lang'), values: progress.values, errors: { couponPart1: code }, lockedNames: true }}
@@ -245,7 +263,7 @@ export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
     const application = id === undefined ? undefined : await findApplicationById(deps.db, id);
     if (application === undefined) return c.redirect('/renew', 303);
     return c.html(
-      <RenewalAcceptedPage
+      <ApplicationAcceptedPage t={renewalText[c.get('lang')]}
         frame={frameOf(c, deps)}
         acceptanceNumber={application.acceptanceNumber}
         provisionalAt={application.provisionalAt}

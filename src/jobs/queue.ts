@@ -1,0 +1,73 @@
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+
+/**
+ * The pg-boss adapter (STYLE §1). Jobs only catch up (STYLE §5): each handler does
+ * whatever is due at the injected clock's now, so running one twice, late, or on two
+ * workers at once is harmless. A cron schedule guarantees a run every minute even if
+ * every process restarts; an in-process ticker asks for one sooner, and pg-boss's
+ * singleton keys keep that to one queued job per queue.
+ */
+export const jobNames = ['finalise-applications', 'deliver-mail'] as const;
+export type JobName = (typeof jobNames)[number];
+export type JobHandlers = Record<JobName, () => Promise<void>>;
+
+export interface JobRunner {
+  /** Ask for a run soon (e.g. right after a mail was queued). */
+  trigger(name: JobName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface JobOptions {
+  connectionString: string;
+  handlers: JobHandlers;
+  log: Logger;
+  tickMs?: number;
+}
+
+export async function startJobs(options: JobOptions): Promise<JobRunner> {
+  const { log } = options;
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    max: 4,
+    schema: 'pgboss',
+    retryLimit: 5,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInMinutes: 5,
+  });
+  boss.on('error', (error) => log.error({ err: error, event: 'jobs.error' }, 'job queue error'));
+  await boss.start();
+
+  for (const name of jobNames) {
+    await boss.createQueue(name);
+    await boss.schedule(name, '* * * * *', {}, { singletonKey: name });
+    await boss.work(name, { pollingIntervalSeconds: 2, batchSize: 1 }, async () => {
+      try {
+        await options.handlers[name]();
+      } catch (error) {
+        log.error({ err: error, event: 'jobs.failed', job: name }, 'job failed; pg-boss will retry');
+        throw error;
+      }
+    });
+  }
+
+  const trigger = async (name: JobName) => {
+    await boss.send(name, {}, { singletonKey: `${name}:tick`, singletonSeconds: 5 });
+  };
+  const ticker = setInterval(() => {
+    for (const name of jobNames) {
+      trigger(name).catch((error: unknown) => log.warn({ err: error, event: 'jobs.tickFailed', job: name }, 'could not queue a job run'));
+    }
+  }, options.tickMs ?? 15_000);
+  ticker.unref();
+  log.info({ event: 'jobs.started', jobs: jobNames }, 'background jobs started');
+
+  return {
+    trigger,
+    stop: async () => {
+      clearInterval(ticker);
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { appendAudit } from '../store/audit-store.js';
+import { claimDueProvisionalApplications, markApplicationFinal } from '../store/application-store.js';
+import { settleLockedCoupon } from '../store/coupon-store.js';
+import { queueApplicationMail } from './application-mail.js';
+import type { RaDeps } from './deps.js';
+
+/**
+ * SPEC 1.1 step 7: one hour after provisional acceptance the application is final and
+ * its coupon consumed, in one transaction per batch. The job only catches up: the
+ * deadline is data (finalAt) and every reader applies it already (effectiveState), so
+ * a late, repeated or concurrent run changes nothing that was not due.
+ */
+export async function finaliseDueApplications(deps: RaDeps, options: { batchSize?: number } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 50;
+  let total = 0;
+  for (;;) {
+    const now = deps.clock.now();
+    const finalised = await deps.db.transaction(async (tx) => {
+      const due = await claimDueProvisionalApplications(tx, now, batchSize);
+      for (const application of due) {
+        await markApplicationFinal(tx, application.id, now);
+        const isConsumed = await settleLockedCoupon(tx, application.couponId, application.id, 'consumed', now, 'system:finalise');
+        if (!isConsumed) throw new Error(`application ${application.id} reached final without its locked coupon`);
+        await appendAudit(tx, {
+          at: now,
+          actor: 'system:finalise',
+          action: 'application.finallyAccepted',
+          subjectType: 'application',
+          subjectId: application.id,
+          before: { state: 'provisional' },
+          after: { state: 'final', finalAt: application.finalAt.toISOString(), couponId: application.couponId },
+        });
+        await queueApplicationMail(tx, deps.site, application, { template: 'application.final', finalisedAt: application.finalAt }, now);
+      }
+      return due.length;
+    });
+    total += finalised;
+    if (finalised < batchSize) break;
+  }
+  if (total > 0) deps.log.info({ event: 'applications.finalised', count: total }, 'applications finally accepted');
+  return total;
+}

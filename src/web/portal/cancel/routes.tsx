@@ -1,0 +1,229 @@
+import { Hono, type Context } from 'hono';
+import type { FC } from 'hono/jsx';
+import { cancelApplication, findApplicationToCancel, type CancellableApplication } from '../../../ra/cancel-application.js';
+import type { WebDeps, WebEnv } from '../../env.js';
+import { formatInstant } from '../../format.js';
+import { Layout, MessagePage, PageHeading, type PageFrame } from '../../layout.js';
+import { commonText } from '../../messages.js';
+import { clientKeyOf, formOf, frameOf } from '../../request.js';
+import { cancelText } from './messages.js';
+
+type Text = (typeof cancelText)['ja' | 'en'];
+
+const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
+
+const LookupPage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string; email: string; notFound: boolean }> = ({
+  frame,
+  csrf,
+  acceptanceNumber,
+  email,
+  notFound,
+}) => {
+  const t = cancelText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepLookup}`}>
+      <PageHeading flow={t.flow} step={t.stepLookup} />
+      {notFound && (
+        <div class="notice" role="alert">
+          <p class="strong">{t.notFound}</p>
+          <p>{t.notFoundCauses}</p>
+        </div>
+      )}
+      <p>{t.lookupIntro}</p>
+      <p class="important">{t.lookupRule}</p>
+      <form method="post" action="/cancel/search" class="form narrow">
+        <Csrf token={csrf} />
+        <div class="row">
+          <label class="label" for="acceptanceNumber">
+            {t.acceptanceNumber}
+          </label>
+          <div class="control">
+            <input id="acceptanceNumber" name="acceptanceNumber" type="text" autocomplete="off" required value={acceptanceNumber} class="in-m" aria-describedby="acceptanceNumber-hint" />
+            <span class="hint" id="acceptanceNumber-hint">
+              {t.acceptanceNumberHint}
+            </span>
+          </div>
+        </div>
+        <div class="row">
+          <label class="label" for="email">
+            {t.email}
+          </label>
+          <div class="control">
+            <input id="email" name="email" type="email" inputmode="email" autocomplete="email" required value={email} class="in-l" />
+          </div>
+        </div>
+        <div class="row">
+          <label class="label" for="password">
+            {t.password}
+          </label>
+          <div class="control">
+            <input id="password" name="password" type="password" autocomplete="current-password" required class="in-m" />
+          </div>
+        </div>
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t.search}
+          </button>
+        </div>
+      </form>
+    </Layout>
+  );
+};
+
+const Summary: FC<{ t: Text; frame: PageFrame; application: CancellableApplication }> = ({ t, frame, application }) => (
+  <dl class="readback">
+    <div class="row">
+      <dt class="label">{t.acceptanceNumber}</dt>
+      <dd class="control mono strong">{application.acceptanceNumber}</dd>
+    </div>
+    <div class="row">
+      <dt class="label">{t.kind}</dt>
+      <dd class="control">{application.kind === 'renewal' ? t.kindRenewal : t.kindNew}</dd>
+    </div>
+    <div class="row">
+      <dt class="label">{t.name}</dt>
+      <dd class="control">{application.nameJa}</dd>
+    </div>
+    <div class="row">
+      <dt class="label">{t.provisionalAt}</dt>
+      <dd class="control">{formatInstant(application.provisionalAt, frame.lang)}</dd>
+    </div>
+    <div class="row">
+      <dt class="label">{t.deadline}</dt>
+      <dd class="control">{formatInstant(application.finalAt, frame.lang)}</dd>
+    </div>
+  </dl>
+);
+
+const RefusalPage: FC<{ frame: PageFrame; application: CancellableApplication }> = ({ frame, application }) => {
+  const t = cancelText[frame.lang];
+  const reason = application.state === 'final' ? t.refusedFinal : application.state === 'cancelled' ? t.refusedCancelled : t.refusedOther;
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepRefused}`}>
+      <PageHeading flow={t.flow} step={t.stepRefused} />
+      <div class="notice" role="alert">
+        <p class="strong">{reason}</p>
+      </div>
+      <Summary t={t} frame={frame} application={application} />
+      <p class="actions">
+        <a class="button" href="/">
+          {t.home}
+        </a>
+      </p>
+    </Layout>
+  );
+};
+
+/** SPEC 1.3: 「新規・更新 申請の取り消し」. */
+export function cancelRoutes(deps: WebDeps): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const ra = { db: deps.db, clock: deps.clock, log: deps.log, site: { productName: deps.productName, publicUrl: deps.publicUrl } };
+
+  const expired = (c: Context<WebEnv>) => {
+    const t = commonText[c.get('lang')];
+    return c.html(<MessagePage frame={frameOf(c, deps, '/cancel')} title={t.expiredTitle} body={t.expiredBody} link={{ href: '/cancel', label: t.startOver }} />, 409);
+  };
+
+  app.get('/', (c) => c.html(<LookupPage frame={frameOf(c, deps)} csrf={c.get('session').csrfToken()} acceptanceNumber="" email="" notFound={false} />));
+
+  app.post('/search', async (c) => {
+    const form = await formOf(c);
+    const session = c.get('session');
+    const result = await findApplicationToCancel(ra, {
+      acceptanceNumber: form['acceptanceNumber'] ?? '',
+      email: form['email'] ?? '',
+      password: form['password'] ?? '',
+      clientKey: clientKeyOf(c, deps),
+    });
+    if (!result.ok) {
+      session.update((s) => {
+        delete s.cancel;
+      });
+      switch (result.code) {
+        case 'cancel.rateLimited': {
+          const t = commonText[c.get('lang')];
+          c.header('Retry-After', '900');
+          return c.html(<MessagePage frame={frameOf(c, deps, '/cancel')} title={t.tooManyTitle} body={t.tooManyBody} />, 429);
+        }
+        case 'cancel.notFound':
+          return c.html(
+            <LookupPage
+              frame={frameOf(c, deps, '/cancel')}
+              csrf={session.csrfToken()}
+              acceptanceNumber={(form['acceptanceNumber'] ?? '').slice(0, 40)}
+              email={(form['email'] ?? '').slice(0, 254)}
+              notFound
+            />,
+          );
+      }
+    }
+    const application = result.value;
+    if (application.state !== 'provisional') return c.html(<RefusalPage frame={frameOf(c, deps, '/cancel')} application={application} />, 409);
+    session.update((s) => {
+      s.cancel = { applicationId: application.applicationId };
+    });
+    const frame = frameOf(c, deps, '/cancel');
+    const t = cancelText[frame.lang];
+    return c.html(
+      <Layout frame={frame} title={`${t.flow} - ${t.stepConfirm}`}>
+        <PageHeading flow={t.flow} step={t.stepConfirm} />
+        <p class="lead">{t.confirmQuestion}</p>
+        <p>{t.confirmNote}</p>
+        <Summary t={t} frame={frame} application={application} />
+        <div class="actions">
+          <a class="button" href="/cancel">
+            {commonText[frame.lang].back}
+          </a>
+          <form method="post" action="/cancel/confirm">
+            <Csrf token={session.csrfToken()} />
+            <button type="submit" class="primary">
+              {t.confirmButton}
+            </button>
+          </form>
+        </div>
+      </Layout>,
+    );
+  });
+
+  app.post('/confirm', async (c) => {
+    const session = c.get('session');
+    const applicationId = session.data.cancel?.applicationId;
+    if (applicationId === undefined) return expired(c);
+    const result = await cancelApplication(ra, { applicationId });
+    session.update((s) => {
+      delete s.cancel;
+    });
+    const frame = frameOf(c, deps, '/cancel');
+    const t = cancelText[frame.lang];
+    if (!result.ok) {
+      // SPEC 1.3: after the hour, a clear refusal that says why, whether or not the job ran.
+      return c.html(<MessagePage frame={frame} title={t.stepRefused} body={t.refusedFinal} link={{ href: '/', label: t.home }} />, 409);
+    }
+    return c.html(
+      <Layout frame={frame} title={`${t.flow} - ${t.stepDone}`}>
+        <PageHeading flow={t.flow} step={t.stepDone} />
+        <p class="lead" role="status">
+          {t.doneLead}
+        </p>
+        <dl class="readback">
+          <div class="row">
+            <dt class="label">{t.acceptanceNumber}</dt>
+            <dd class="control mono strong">{result.value.acceptanceNumber}</dd>
+          </div>
+        </dl>
+        <p>{t.doneCoupon}</p>
+        <p>{t.doneMail}</p>
+        <div class="actions">
+          <a class="button primary" href="/new">
+            {t.newApplication}
+          </a>
+          <a class="button" href="/renew">
+            {t.renewal}
+          </a>
+        </div>
+      </Layout>,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRegistration } from '../../src/domain/input/registration.js';
+import { cancelApplication, findApplicationToCancel } from '../../src/ra/cancel-application.js';
+import type { RaDeps } from '../../src/ra/deps.js';
+import { finaliseDueApplications } from '../../src/ra/finalise-applications.js';
+import { submitApplication } from '../../src/ra/submit-application.js';
+import { hashApplicationPassword } from '../../src/ra/application-password.js';
+import { applications, auditLog, couponEvents, coupons, outboxMessages } from '../../src/store/schema/tables.js';
+import { validForm } from '../domain/input/fixtures.js';
+import { createWorld, type World } from '../support/world.js';
+
+const MINUTE = 60_000;
+let world: World;
+let deps: RaDeps;
+let passwordHash: string;
+const password = 'cancel-me-42';
+
+beforeAll(async () => {
+  world = await createWorld();
+  deps = { db: world.database.db, clock: world.clock, log: world.log, site: { productName: 'certdesk', publicUrl: world.config.publicUrl } };
+  passwordHash = await hashApplicationPassword(password);
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+async function apply(coupon: string, email = 'applicant@example.jp') {
+  const [couponPart1, couponPart2] = coupon.split('-');
+  const parsed = parseRegistration({ ...validForm, email, couponPart1, couponPart2 }, { lockedNames: false });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  const result = await submitApplication(deps, {
+    kind: 'new',
+    registration: { ...parsed.value.registration } as Record<string, string>,
+    couponNumber: parsed.value.couponNumber,
+    passwordHash,
+    submissionKey: randomUUID(),
+  });
+  if (!result.ok) throw new Error(result.code);
+  return result.value;
+}
+
+const couponState = async (formatted: string) =>
+  (await world.database.db.select({ state: coupons.state }).from(coupons).where(eq(coupons.number, formatted.replace('-', ''))))[0]?.state;
+
+describe(cancelApplication.name, () => {
+  it('cancels at 59:59 and the same coupon works again at once', async () => {
+    const coupon = world.demo.coupons[0]!;
+    const application = await apply(coupon);
+    expect(await couponState(coupon)).toBe('locked');
+
+    world.clock.advance(59 * MINUTE + 59_000);
+    const found = await findApplicationToCancel(deps, { acceptanceNumber: application.acceptanceNumber, email: 'APPLICANT@example.jp', password, clientKey: 't1' });
+    expect(found.ok && found.value.state).toBe('provisional');
+    const cancelled = await cancelApplication(deps, { applicationId: application.id });
+    expect(cancelled.ok).toBe(true);
+    expect(await couponState(coupon)).toBe('available');
+
+    const again = await apply(coupon);
+    expect(again.id).not.toBe(application.id);
+    expect(await couponState(coupon)).toBe('locked');
+
+    const mails = await world.database.db.select({ template: outboxMessages.template }).from(outboxMessages).where(sql`${outboxMessages.dedupeKey} like ${'%' + application.id}`);
+    expect(mails.map((m) => m.template).sort()).toEqual(['application.cancelled', 'application.provisional']);
+  });
+
+  it('refuses at 60:01 even though no job has run, and leaves the coupon locked', async () => {
+    const coupon = world.demo.coupons[1]!;
+    const application = await apply(coupon);
+    world.clock.advance(60 * MINUTE + 1000);
+    const found = await findApplicationToCancel(deps, { acceptanceNumber: application.acceptanceNumber, email: 'applicant@example.jp', password, clientKey: 't2' });
+    expect(found.ok && found.value.state).toBe('final');
+    expect(await cancelApplication(deps, { applicationId: application.id })).toEqual({ ok: false, code: 'application.notCancellable' });
+    expect(await couponState(coupon)).toBe('locked');
+  });
+
+  it('refuses exactly at the hour', async () => {
+    const application = await apply(world.demo.coupons[2]!);
+    world.clock.advance(60 * MINUTE);
+    expect(await cancelApplication(deps, { applicationId: application.id })).toEqual({ ok: false, code: 'application.notCancellable' });
+  });
+
+  it('answers the same for a wrong password, a wrong email and an unknown number', async () => {
+    const application = await apply(world.demo.coupons[3]!);
+    const tries = [
+      { acceptanceNumber: application.acceptanceNumber, email: 'applicant@example.jp', password: 'wrong-pass-1' },
+      { acceptanceNumber: application.acceptanceNumber, email: 'other@example.jp', password },
+      { acceptanceNumber: 'N000000-000000', email: 'applicant@example.jp', password },
+    ];
+    for (const [i, t] of tries.entries()) {
+      expect(await findApplicationToCancel(deps, { ...t, clientKey: `t3-${i}` })).toEqual({ ok: false, code: 'cancel.notFound' });
+    }
+  });
+});
+
+describe(finaliseDueApplications.name, () => {
+  it('finalises each due application exactly once under two workers, consuming its coupon', async () => {
+    world.clock.advance(2 * 60 * MINUTE); // everything before is due now
+    await finaliseDueApplications(deps);
+    const batch = await Promise.all([4, 5, 6, 7].map((i) => apply(world.demo.coupons[i]!)));
+    world.clock.advance(30 * MINUTE);
+    expect(await finaliseDueApplications(deps)).toBe(0); // not due yet
+    world.clock.advance(30 * MINUTE);
+
+    const counts = await Promise.all([finaliseDueApplications(deps, { batchSize: 1 }), finaliseDueApplications(deps, { batchSize: 1 })]);
+    expect(counts[0]! + counts[1]!).toBe(4);
+    expect(await finaliseDueApplications(deps)).toBe(0);
+
+    for (const application of batch) {
+      const [row] = await world.database.db.select({ state: applications.state, couponId: applications.couponId }).from(applications).where(eq(applications.id, application.id));
+      expect(row?.state).toBe('final');
+      const consumed = await world.database.db
+        .select({ id: couponEvents.id })
+        .from(couponEvents)
+        .where(and(eq(couponEvents.couponId, row!.couponId), eq(couponEvents.toState, 'consumed')));
+      expect(consumed).toHaveLength(1);
+      const audits = await world.database.db
+        .select({ id: auditLog.id })
+        .from(auditLog)
+        .where(and(eq(auditLog.subjectId, application.id), eq(auditLog.action, 'application.finallyAccepted')));
+      expect(audits).toHaveLength(1);
+      const mails = await world.database.db.select({ id: outboxMessages.id }).from(outboxMessages).where(eq(outboxMessages.dedupeKey, `application.final:${application.id}`));
+      expect(mails).toHaveLength(1);
+    }
+  });
+
+  it('keeps the audit log append-only', async () => {
+    await expect(world.database.db.execute(sql`update audit_log set actor = 'someone else'`)).rejects.toThrow();
+    await expect(world.database.db.execute(sql`delete from audit_log`)).rejects.toThrow();
+  });
+});
