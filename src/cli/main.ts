@@ -6,6 +6,7 @@ import { systemClock } from '../domain/clock.js';
 import { createLogger } from '../log.js';
 import { openEmbeddedCa } from '../ca/embedded-ca.js';
 import { openMigratedDatabase, runService } from '../main.js';
+import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { loadDemoData } from '../ra/load-demo-data.js';
 
 function configOrExit(): Config {
@@ -81,5 +82,13 @@ program
     }
     process.stdout.write(`coupons: ${demo.coupons.join(', ')}\n`);
   });
+
+registerMaintenanceCommands(program, async () => {
+  const config = configOrExit();
+  // Logs to stderr, so `list --json` stays clean.
+  const log = createLogger(config.logLevel, pino.destination(2));
+  const database = await openMigratedDatabase(config, log);
+  return { db: database.db, clock: systemClock, log, close: () => database.close() };
+});
 
 await program.parseAsync(process.argv);

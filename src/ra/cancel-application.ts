@@ -2,7 +2,9 @@ import { canonicalAcceptanceNumber } from '../domain/acceptance-number.js';
 import { effectiveState, nextState, type ApplicationKind, type ApplicationState } from '../domain/application-state.js';
 import { findApplicationByAcceptanceNumber, lockApplication } from '../store/application-store.js';
 import { markApplicationCancelled } from '../store/application-store.js';
+import { activeWindow } from '../domain/maintenance.js';
 import { appendAudit } from '../store/audit-store.js';
+import { listMaintenanceWindowsNotEndedBy } from '../store/maintenance-store.js';
 import { settleLockedCoupon } from '../store/coupon-store.js';
 import { countAttempt } from '../store/rate-limit-store.js';
 import { queueApplicationMail } from './application-mail.js';
@@ -71,7 +73,7 @@ export async function findApplicationToCancel(
 
 export type CancelResult =
   | { ok: true; value: { acceptanceNumber: string; cancelledAt: Date } }
-  | { ok: false; code: 'application.notCancellable' | 'cancel.notFound' };
+  | { ok: false; code: 'application.notCancellable' | 'cancel.notFound' | 'cancel.maintenance' };
 
 /**
  * SPEC 1.3: within the hour, cancel and release the coupon for reuse at once, in one
@@ -81,6 +83,8 @@ export type CancelResult =
 export async function cancelApplication(deps: RaDeps, input: { applicationId: string }): Promise<CancelResult> {
   const now = deps.clock.now();
   const result = await deps.db.transaction(async (tx): Promise<CancelResult> => {
+    // SPEC 1.3: not during maintenance, whichever door the request came in by.
+    if (activeWindow(await listMaintenanceWindowsNotEndedBy(tx, now), now) !== undefined) return { ok: false, code: 'cancel.maintenance' };
     const application = await lockApplication(tx, input.applicationId);
     if (application === undefined) return { ok: false, code: 'cancel.notFound' };
     const next = nextState(application.state, 'cancel', application.finalAt, now);

@@ -10,7 +10,11 @@ import type { Lang, WebDeps, WebEnv } from './env.js';
 import { MessagePage } from './layout.js';
 import { commonText } from './messages.js';
 import { homeRoutes } from './portal/home/routes.js';
+import { maintenanceGate } from './maintenance/maintenance-gate.js';
+import { maintenanceConfirmationWarning } from './maintenance/maintenance-warning.js';
+import { maintenanceRoutes } from './maintenance/routes.js';
 import { cancelRoutes } from './portal/cancel/routes.js';
+import { helpRoutes } from './portal/help/routes.js';
 import { newApplicationRoutes } from './portal/new-application/routes.js';
 import { renewalRoutes } from './portal/renewal/routes.js';
 import { mailViewerRoutes } from './dev/mail-viewer.js';
@@ -59,6 +63,9 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
     if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
   });
 
+  // SPEC 1.5: subscriber actions answer 503 during maintenance (time-based transitions go on).
+  app.use(maintenanceGate(deps));
+
   // Origin / Sec-Fetch-Site check first, then the per-form token (STYLE: hono's csrf() alone is not enough).
   app.use(csrf({ origin: new URL(deps.publicUrl).origin }));
   app.use(sessions(deps));
@@ -82,8 +89,11 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   app.route('/', homeRoutes(deps));
-  app.route('/renew', renewalRoutes(deps));
-  app.route('/new', newApplicationRoutes(deps, { confirmationWarning: () => Promise.resolve(null) }));
+  const confirmationWarning = maintenanceConfirmationWarning(deps);
+  app.route('/renew', renewalRoutes(deps, { confirmationWarning }));
+  app.route('/new', newApplicationRoutes(deps, { confirmationWarning }));
+  app.route('/help', helpRoutes(deps));
+  app.route('/maintenance', maintenanceRoutes(deps));
   app.route('/cancel', cancelRoutes(deps));
   if (deps.isMailViewerEnabled) app.route('/dev/mail', mailViewerRoutes({ db: deps.db, productName: deps.productName }));
 

@@ -6,6 +6,8 @@ import { cancelApplication, findApplicationToCancel } from '../../src/ra/cancel-
 import type { RaDeps } from '../../src/ra/deps.js';
 import { finaliseDueApplications } from '../../src/ra/finalise-applications.js';
 import { submitApplication } from '../../src/ra/submit-application.js';
+import { removeMaintenance } from '../../src/ra/remove-maintenance.js';
+import { scheduleMaintenance } from '../../src/ra/schedule-maintenance.js';
 import { hashApplicationPassword } from '../../src/ra/application-password.js';
 import { applications, auditLog, couponEvents, coupons, outboxMessages } from '../../src/store/schema/tables.js';
 import { validForm } from '../domain/input/fixtures.js';
@@ -79,6 +81,24 @@ describe(cancelApplication.name, () => {
     const application = await apply(world.demo.coupons[2]!);
     world.clock.advance(60 * MINUTE);
     expect(await cancelApplication(deps, { applicationId: application.id })).toEqual({ ok: false, code: 'application.notCancellable' });
+  });
+
+  it('refuses inside a maintenance window, and finalises during it all the same', async () => {
+    const application = await apply(world.demo.coupons[8]!);
+    const now = world.clock.now();
+    const scheduled = await scheduleMaintenance(deps, {
+      startsAt: new Date(now.getTime() + 10 * MINUTE),
+      endsAt: new Date(now.getTime() + 3 * 60 * MINUTE),
+      messageJa: 'サーバー機器の定期保守を行います。',
+    });
+    expect(scheduled.ok).toBe(true);
+    world.clock.advance(20 * MINUTE);
+    expect(await cancelApplication(deps, { applicationId: application.id })).toEqual({ ok: false, code: 'cancel.maintenance' });
+    world.clock.advance(45 * MINUTE);
+    expect(await finaliseDueApplications(deps)).toBeGreaterThanOrEqual(1);
+    const [row] = await world.database.db.select({ state: applications.state }).from(applications).where(eq(applications.id, application.id));
+    expect(row?.state).toBe('final');
+    if (scheduled.ok) await removeMaintenance(deps, { windowId: scheduled.value.id });
   });
 
   it('answers the same for a wrong password, a wrong email and an unknown number', async () => {

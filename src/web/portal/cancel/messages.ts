@@ -34,6 +34,8 @@ export const cancelText = {
       '仮受付から1時間を経過したため、この申請は本受付となっています。本受付後の申請は取り消すことができません。クーポン番号は使用済みとなります。',
     refusedCancelled: 'この申請はすでに取り消されています。クーポン番号は再度使用できます。',
     refusedOther: 'この申請は審査が終了しているため、取り消すことはできません。',
+    refusedMaintenance:
+      'ただいまシステムメンテナンス中のため、申請を取り消すことはできません。メンテナンス中に仮受付から1時間を経過した申請は、そのまま本受付となります。',
     newApplication: '新規申請',
     renewal: '更新申請',
     home: 'ホームへ戻る',
@@ -70,6 +72,8 @@ export const cancelText = {
       'More than one hour has passed since provisional acceptance, so this application is final. A final application cannot be cancelled, and its coupon is used up.',
     refusedCancelled: 'This application has already been cancelled. Its coupon number can be used again.',
     refusedOther: 'This application has been reviewed and can no longer be cancelled.',
+    refusedMaintenance:
+      'Applications cannot be cancelled during system maintenance. An application whose hour ends during maintenance becomes final.',
     newApplication: 'New application',
     renewal: 'Renewal',
     home: 'Back to home',

@@ -196,8 +196,9 @@ export function cancelRoutes(deps: WebDeps): Hono<WebEnv> {
     const frame = frameOf(c, deps, '/cancel');
     const t = cancelText[frame.lang];
     if (!result.ok) {
-      // SPEC 1.3: after the hour, a clear refusal that says why, whether or not the job ran.
-      return c.html(<MessagePage frame={frame} title={t.stepRefused} body={t.refusedFinal} link={{ href: '/', label: t.home }} />, 409);
+      // SPEC 1.3: after the hour, or during maintenance, a clear refusal that says why.
+      const body = result.code === 'cancel.maintenance' ? t.refusedMaintenance : t.refusedFinal;
+      return c.html(<MessagePage frame={frame} title={t.stepRefused} body={body} link={{ href: '/', label: t.home }} />, result.code === 'cancel.maintenance' ? 503 : 409);
     }
     return c.html(
       <Layout frame={frame} title={`${t.flow} - ${t.stepDone}`}>

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { parseApplicationPassword, parseRegistration } from '../../../domain/input/registration.js';
 import { hashApplicationPassword } from '../../../ra/application-password.js';
 import { findRenewableCertificates } from '../../../ra/find-renewable-certificates.js';
@@ -50,7 +51,7 @@ function formValuesFromRegistration(stored: Record<string, string>): Record<stri
   return { proxyMode: 'entered', ...rest };
 }
 
-export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
+export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: Context<WebEnv>) => Promise<Child> }): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const ra = { db: deps.db, clock: deps.clock, log: deps.log, site: { productName: deps.productName, publicUrl: deps.publicUrl } };
 
@@ -188,6 +189,7 @@ export function renewalRoutes(deps: WebDeps): Hono<WebEnv> {
         values={values}
         submissionKey={submissionKey}
         hasNewPassword={newPasswordHash !== undefined}
+        warning={await extras.confirmationWarning(c)}
       />,
     );
   });
