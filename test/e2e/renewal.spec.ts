@@ -66,6 +66,7 @@ describe('renewal in Chromium', () => {
     expect(await page.locator('#departmentJa').inputValue()).toBe('情報システム部');
     expect(await page.locator('#couponPart1').inputValue()).toBe(coupon1);
     await look(page, '05-form-error');
+    await page.screenshot({ path: path.join(shots, 'readme-renewal-form-error.png') });
 
     // Step 4: fix it, confirm, go back (all kept), confirm again and send.
     await page.locator('#phone').fill('0350002222');

@@ -39,6 +39,7 @@ export interface FlowText {
   pleaseRead: string;
   acceptedNotes: readonly string[];
   cancelMenuNote: string;
+  howToCancel: string;
 }
 
 /** Where a flow's pages post to, and where 戻る on its form leads. */
@@ -110,6 +111,9 @@ export const LookupPage: FC<{ frame: PageFrame; csrf: string; email: string; cer
       <ul class="notes">
         <li>{t.lookupWindow}</li>
         <li>{t.lookupCouponNote}</li>
+        <li>
+          <a href="/help/renew">{t.howToRenew}</a>
+        </li>
       </ul>
       <form method="post" action="/renew/search" class="form narrow">
         <Csrf token={csrf} />
@@ -360,7 +364,7 @@ export const ApplicationAcceptedPage: FC<{
               {note}
               {i === 1 && (
                 <>
-                  <br />→ <a href="/cancel">{t.cancelMenuNote}</a>
+                  <br />→ <a href="/cancel">{t.cancelMenuNote}</a> (<a href="/help/cancel">{t.howToCancel}</a>)
                 </>
               )}
             </li>

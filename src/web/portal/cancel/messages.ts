@@ -39,6 +39,8 @@ export const cancelText = {
     newApplication: '新規申請',
     renewal: '更新申請',
     home: 'ホームへ戻る',
+    howTo: '取り消し手順',
+    maintenanceNotice: 'システムメンテナンスのお知らせ',
   },
   en: {
     flow: 'Cancel an application',
@@ -77,5 +79,7 @@ export const cancelText = {
     newApplication: 'New application',
     renewal: 'Renewal',
     home: 'Back to home',
+    howTo: 'How to cancel',
+    maintenanceNotice: 'Maintenance notice',
   },
 } as const satisfies Record<Lang, Record<string, string>>;

@@ -30,7 +30,9 @@ const LookupPage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string;
         </div>
       )}
       <p>{t.lookupIntro}</p>
-      <p class="important">{t.lookupRule}</p>
+      <p class="important">
+        {t.lookupRule} <a href="/help/cancel">{t.howTo}</a> / <a href="/maintenance">{t.maintenanceNotice}</a>
+      </p>
       <form method="post" action="/cancel/search" class="form narrow">
         <Csrf token={csrf} />
         <div class="row">

@@ -41,6 +41,7 @@ export const newApplicationText: Record<Lang, FlowText> = {
       '届いた電子メール本文中に、個人用電子証明書の取得や各種申請に必要な「証明書コード」が記載されていますので、電子メールは大事に保管してください。※迷惑メールとして受信トレイから除外されないよう事前にメールソフトの設定をご確認ください。',
     ],
     cancelMenuNote: '当申請の取消は「新規・更新 申請の取り消し」メニューからお手続きください。',
+    howToCancel: '取り消し手順',
   },
   en: {
     flow: 'New application',
@@ -80,5 +81,6 @@ export const newApplicationText: Record<Lang, FlowText> = {
       'That email contains the certificate code you need to pick up your certificate, so please keep it. Check that your mail software does not file it as spam.',
     ],
     cancelMenuNote: 'To cancel, use the “Cancel an application” menu.',
+    howToCancel: 'how to cancel',
   },
 };

@@ -13,6 +13,7 @@ export const renewalText = {
       '更新通知メールに記載されている証明書コードと、前回の申請時に登録した電子メールアドレス・申請パスワードを入力して「検索」ボタンをクリックしてください。',
     lookupWindow: '証明書の更新は、証明書有効期限の30日前から365日後まで行えます。',
     lookupCouponNote: '更新申請を行うには、新たにクーポン券が必要です。事前にクーポン券をご購入ください。',
+    howToRenew: '更新申請の手順と、ご利用いただける環境',
     email: '電子メールアドレス',
     emailHint: '(半角 例: taro_veri@example.co.jp)',
     password: '申請パスワード',
@@ -68,6 +69,7 @@ export const renewalText = {
       '届いた電子メール本文中に、個人用電子証明書の取得や各種申請に必要な「証明書コード」が記載されていますので、電子メールは大事に保管してください。※迷惑メールとして受信トレイから除外されないよう事前にメールソフトの設定をご確認ください。',
     ],
     cancelMenuNote: '当申請の取消は「新規・更新 申請の取り消し」メニューからお手続きください。',
+    howToCancel: '取り消し手順',
     couponProblem: 'クーポン番号をご確認ください。',
   },
   en: {
@@ -81,6 +83,7 @@ export const renewalText = {
       'Enter the certificate code from the renewal notice, and the email address and application password you registered last time, then click “Search”.',
     lookupWindow: 'A certificate can be renewed from 30 days before it expires until 365 days after.',
     lookupCouponNote: 'A renewal needs a new coupon. Please buy one before you start.',
+    howToRenew: 'How renewal works, and supported environments',
     email: 'Email address',
     emailHint: '(e.g. taro_veri@example.co.jp)',
     password: 'Application password',
@@ -136,6 +139,7 @@ export const renewalText = {
       'That email contains the certificate code you need to pick up your certificate, so please keep it. Check that your mail software does not file it as spam.',
     ],
     cancelMenuNote: 'To cancel, use the “Cancel an application” menu.',
+    howToCancel: 'how to cancel',
     couponProblem: 'Please check the coupon number.',
   },
 } as const;
