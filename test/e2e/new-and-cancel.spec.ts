@@ -1,29 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { validForm } from '../domain/input/fixtures.js';
-import { launchChromium, seriousAccessibilityViolations } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { useServerAndBrowser } from '../support/browser.js';
 
-let server: TestServer;
-let browser: Browser;
-const shots = path.resolve('test-results/screens');
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  fs.mkdirSync(shots, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function look(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  expect(await seriousAccessibilityViolations(page), name).toEqual([]);
-}
+const e2e = useServerAndBrowser();
 
 /** Fill the application form as a person would, field by field. */
 async function fillApplication(page: Page, coupon: string, password: string): Promise<void> {
@@ -43,23 +23,23 @@ async function fillApplication(page: Page, coupon: string, password: string): Pr
 
 describe('new application and cancellation in Chromium', () => {
   it('applies, cancels within the hour, and applies again with the same coupon', async () => {
-    const coupon = server.demo.coupons[5]!;
+    const coupon = e2e.server().demo.coupons[5]!;
     const password = 'my-Secret-2026';
-    const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1100, height: 900 } });
+    const context = await e2e.browser().newContext({ locale: 'ja-JP', viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
 
-    await page.goto(server.url);
+    await page.goto(e2e.server().url);
     await page.getByRole('link', { name: '新規申請' }).first().click();
     await page.waitForSelector('text=申請情報の入力');
-    await look(page, '11-new-form');
+    await e2e.look(page, '11-new-form');
     await fillApplication(page, coupon, password);
     await page.getByRole('button', { name: '次へ' }).click();
     await page.waitForSelector('text=この内容で新規の申請を行いますか？');
-    await look(page, '12-new-confirm');
+    await e2e.look(page, '12-new-confirm');
     await page.getByRole('button', { name: '送信' }).click();
     await page.waitForSelector('text=新規申請を仮受付しました。');
     const acceptanceNumber = /N\d{6}-\d{6}/.exec((await page.textContent('main')) ?? '')![0];
-    await look(page, '13-new-accepted');
+    await e2e.look(page, '13-new-accepted');
 
     // Cancel it from the menu.
     await page.getByRole('link', { name: '新規・更新 申請の取り消し' }).first().click();
@@ -67,13 +47,13 @@ describe('new application and cancellation in Chromium', () => {
     await page.getByLabel('受付番号').fill(acceptanceNumber);
     await page.getByLabel('電子メールアドレス').fill('new.applicant@example.jp');
     await page.getByLabel('申請パスワード').fill(password);
-    await look(page, '14-cancel-lookup');
+    await e2e.look(page, '14-cancel-lookup');
     await page.getByRole('button', { name: '検索' }).click();
     await page.waitForSelector('text=この申請を取り消しますか？');
-    await look(page, '15-cancel-confirm');
+    await e2e.look(page, '15-cancel-confirm');
     await page.getByRole('button', { name: '申請を取り消す' }).click();
     await page.waitForSelector('text=申請を取り消しました。');
-    await look(page, '16-cancel-done');
+    await e2e.look(page, '16-cancel-done');
 
     // The same coupon is accepted again at once.
     await page.getByRole('link', { name: '新規申請' }).last().click();

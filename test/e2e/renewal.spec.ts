@@ -1,47 +1,26 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, seriousAccessibilityViolations } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from '../support/browser.js';
 
-let server: TestServer;
-let browser: Browser;
-const shots = path.resolve('test-results/screens');
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchChromium();
-  fs.mkdirSync(shots, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Look at the page as a person would (screenshot) and as a screen reader would (axe). */
-async function look(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-  expect(await seriousAccessibilityViolations(page), name).toEqual([]);
-}
+const e2e = useServerAndBrowser();
 
 describe('renewal in Chromium', () => {
   it('walks the whole renewal as a new subscriber would', async () => {
-    const subscriber = server.demo.subscribers.find((s) => s.situation === 'renewable-expiring')!;
-    const [coupon1, coupon2] = server.demo.coupons[0]!.split('-');
-    const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1100, height: 900 } });
+    const subscriber = e2e.server().demo.subscribers.find((s) => s.situation === 'renewable-expiring')!;
+    const [coupon1, coupon2] = e2e.server().demo.coupons[0]!.split('-');
+    const context = await e2e.browser().newContext({ locale: 'ja-JP', viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
 
     // Step 1: a wrong password gets the one uniform answer.
-    await page.goto(`${server.url}/renew`);
-    await look(page, '01-lookup');
+    await page.goto(`${e2e.server().url}/renew`);
+    await e2e.look(page, '01-lookup');
     await page.getByLabel('電子メールアドレス').fill(subscriber.email);
     await page.getByLabel('申請パスワード').fill('not-my-password-1');
     await page.getByLabel('証明書コード').fill(subscriber.certificateCode);
     await page.getByRole('button', { name: '検索' }).click();
     await expect.poll(() => page.textContent('main')).toContain('更新申請が可能な電子証明書が存在しません。');
     expect(await page.textContent('main')).toContain('検索結果は0件です。');
-    await look(page, '02-not-available');
+    await e2e.look(page, '02-not-available');
 
     // Step 2: back, and the right password; what was typed is still there.
     await page.getByRole('link', { name: '戻る' }).click();
@@ -49,13 +28,13 @@ describe('renewal in Chromium', () => {
     await page.getByLabel('申請パスワード').fill(subscriber.password);
     await page.getByRole('button', { name: '検索' }).click();
     await page.waitForSelector('text=検索結果は1件です。');
-    await look(page, '03-select');
+    await e2e.look(page, '03-select');
     await page.getByRole('button', { name: /この証明書を更新する/ }).click();
 
     // Step 3: the prefilled form; edit, and make a mistake in the phone number.
     await page.waitForSelector('text=更新申請情報の入力');
     expect(await page.locator('#email').inputValue()).toBe(subscriber.email);
-    await look(page, '04-form');
+    await e2e.look(page, '04-form');
     await page.locator('#departmentJa').fill('情報システム部');
     await page.locator('#couponPart1').fill(coupon1!);
     await page.locator('#couponPart2').fill(coupon2!);
@@ -65,15 +44,15 @@ describe('renewal in Chromium', () => {
     expect(await page.locator('#phone-error').textContent()).toContain('勤務先電話番号');
     expect(await page.locator('#departmentJa').inputValue()).toBe('情報システム部');
     expect(await page.locator('#couponPart1').inputValue()).toBe(coupon1);
-    await look(page, '05-form-error');
-    await page.screenshot({ path: path.join(shots, 'readme-renewal-form-error.png') });
+    await e2e.look(page, '05-form-error');
+    await page.screenshot({ path: path.join('test-results/screens', 'readme-renewal-form-error.png') });
 
     // Step 4: fix it, confirm, go back (all kept), confirm again and send.
     await page.locator('#phone').fill('0350002222');
     await page.getByRole('button', { name: '次へ' }).click();
     await page.waitForSelector('text=この内容で更新の申請を行いますか？');
     expect(await page.textContent('main')).toContain('情報システム部');
-    await look(page, '06-confirm');
+    await e2e.look(page, '06-confirm');
     await page.getByRole('button', { name: '戻る' }).click();
     await page.waitForSelector('text=更新申請情報の入力');
     expect(await page.locator('#departmentJa').inputValue()).toBe('情報システム部');
@@ -88,7 +67,7 @@ describe('renewal in Chromium', () => {
     expect(main).toMatch(/U\d{6}-\d{6}/);
     expect(main).toContain('更新申請に使用したクーポン番号は一旦ロックされました。');
     expect(main).toContain('1時間以内であれば、当申請を取り消すことができ');
-    await look(page, '07-accepted');
+    await e2e.look(page, '07-accepted');
 
     // A reload of the result page shows the same application, and creates nothing.
     await page.reload();
@@ -97,13 +76,13 @@ describe('renewal in Chromium', () => {
   });
 
   it('shows the portal in English after the language switch', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser().newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/renew`);
+    await page.goto(`${e2e.server().url}/renew`);
     await page.getByRole('link', { name: 'English' }).click();
     await page.waitForSelector('text=Find your certificate');
     expect(await page.getAttribute('html', 'lang')).toBe('en');
-    await look(page, '08-lookup-en');
+    await e2e.look(page, '08-lookup-en');
     await context.close();
   });
 });

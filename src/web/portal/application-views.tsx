@@ -4,6 +4,7 @@ import { formatDay, formatInstant } from '../format.js';
 import { Layout, PageHeading, type PageFrame } from '../layout.js';
 import { commonText } from '../messages.js';
 import { ConfirmationTable } from './confirmation-table.js';
+import { Csrf, LookupField } from './lookup-fields.js';
 import { ErrorSummary, RegistrationFields, type FormState } from './registration-form.js';
 import { renewalText } from './renewal/messages.js';
 
@@ -95,7 +96,6 @@ const PasswordRow: FC<{ name: string; label: string; hint?: string; isRequired: 
   );
 };
 
-const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
 export const LookupPage: FC<{ frame: PageFrame; csrf: string; email: string; certificateCode: string }> = ({
   frame,
@@ -117,43 +117,9 @@ export const LookupPage: FC<{ frame: PageFrame; csrf: string; email: string; cer
       </ul>
       <form method="post" action="/renew/search" class="form narrow">
         <Csrf token={csrf} />
-        <div class="row">
-          <label class="label" for="email">
-            {t.email}
-          </label>
-          <div class="control">
-            <input id="email" name="email" type="email" inputmode="email" autocomplete="email" required value={email} class="in-l" aria-describedby="email-hint" />
-            <span class="hint" id="email-hint">{t.emailHint}</span>
-          </div>
-        </div>
-        <div class="row">
-          <label class="label" for="password">
-            {t.password}
-          </label>
-          <div class="control">
-            <input id="password" name="password" type="password" autocomplete="current-password" required class="in-m" />
-          </div>
-        </div>
-        <div class="row">
-          <label class="label" for="certificateCode">
-            {t.certificateCode}
-          </label>
-          <div class="control">
-            <input
-              id="certificateCode"
-              name="certificateCode"
-              type="text"
-              autocomplete="off"
-              autocapitalize="characters"
-              spellcheck={false}
-              required
-              value={certificateCode}
-              class="in-m"
-              aria-describedby="certificateCode-hint"
-            />
-            <span class="hint" id="certificateCode-hint">{t.certificateCodeHint}</span>
-          </div>
-        </div>
+        <LookupField name="email" label={t.email} type="email" autocomplete="email" value={email} hint={t.emailHint} size="l" />
+        <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
+        <LookupField name="certificateCode" label={t.certificateCode} type="text" autocomplete="off" value={certificateCode} hint={t.certificateCodeHint} />
         <div class="actions">
           <button type="submit" class="primary">
             {t.search}

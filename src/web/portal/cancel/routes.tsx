@@ -6,11 +6,10 @@ import { formatInstant } from '../../format.js';
 import { Layout, MessagePage, PageHeading, type PageFrame } from '../../layout.js';
 import { commonText } from '../../messages.js';
 import { clientKeyOf, formOf, frameOf } from '../../request.js';
+import { Csrf, LookupField } from '../lookup-fields.js';
 import { cancelText } from './messages.js';
 
 type Text = (typeof cancelText)['ja' | 'en'];
-
-const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
 const LookupPage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string; email: string; notFound: boolean }> = ({
   frame,
@@ -35,33 +34,9 @@ const LookupPage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string;
       </p>
       <form method="post" action="/cancel/search" class="form narrow">
         <Csrf token={csrf} />
-        <div class="row">
-          <label class="label" for="acceptanceNumber">
-            {t.acceptanceNumber}
-          </label>
-          <div class="control">
-            <input id="acceptanceNumber" name="acceptanceNumber" type="text" autocomplete="off" required value={acceptanceNumber} class="in-m" aria-describedby="acceptanceNumber-hint" />
-            <span class="hint" id="acceptanceNumber-hint">
-              {t.acceptanceNumberHint}
-            </span>
-          </div>
-        </div>
-        <div class="row">
-          <label class="label" for="email">
-            {t.email}
-          </label>
-          <div class="control">
-            <input id="email" name="email" type="email" inputmode="email" autocomplete="email" required value={email} class="in-l" />
-          </div>
-        </div>
-        <div class="row">
-          <label class="label" for="password">
-            {t.password}
-          </label>
-          <div class="control">
-            <input id="password" name="password" type="password" autocomplete="current-password" required class="in-m" />
-          </div>
-        </div>
+        <LookupField name="acceptanceNumber" label={t.acceptanceNumber} type="text" autocomplete="off" value={acceptanceNumber} hint={t.acceptanceNumberHint} />
+        <LookupField name="email" label={t.email} type="email" autocomplete="email" value={email} size="l" />
+        <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
         <div class="actions">
           <button type="submit" class="primary">
             {t.search}

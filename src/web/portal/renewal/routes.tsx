@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { parseApplicationPassword, parseRegistration } from '../../../domain/input/registration.js';
+import { lockedFieldNames, parseApplicationPassword, parseRegistration } from '../../../domain/input/registration.js';
 import { hashApplicationPassword } from '../../../ra/application-password.js';
 import { findRenewableCertificates } from '../../../ra/find-renewable-certificates.js';
 import { submitApplication } from '../../../ra/submit-application.js';
@@ -26,22 +26,9 @@ import { renewalText } from './messages.js';
 
 const paths: FlowPaths = { base: '/renew', backFromForm: '/renew', isPasswordRequired: false };
 
-/** Fields a renewal shows but never takes from the form (SPEC 1.1 step 4). */
-export const lockedNameFields = [
-  'orgNameJa',
-  'orgNameKana',
-  'orgNameEn',
-  'lastNameJa',
-  'firstNameJa',
-  'lastNameKana',
-  'firstNameKana',
-  'lastNameEn',
-  'firstNameEn',
-] as const;
-
 function withLockedNames(values: Record<string, string>, stored: Record<string, string>): Record<string, string> {
   const merged = { ...values };
-  for (const name of lockedNameFields) merged[name] = stored[name] ?? '';
+  for (const name of lockedFieldNames) merged[name] = stored[name] ?? '';
   return merged;
 }
 
@@ -62,6 +49,24 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
       409,
     );
   };
+
+  const formPage = (
+    c: Context<WebEnv>,
+    values: Record<string, string>,
+    options: { errors?: Record<string, string>; hasNewPassword: boolean; passwordError?: { field: string; message: string } | undefined; status?: 200 | 409 | 422 },
+  ) =>
+    c.html(
+      <ApplicationFormPage
+        t={renewalText[c.get('lang')]}
+        paths={paths}
+        frame={frameOf(c, deps, '/renew/form')}
+        csrf={c.get('session').csrfToken()}
+        state={{ lang: c.get('lang'), values, errors: options.errors ?? {}, lockedNames: true }}
+        hasNewPassword={options.hasNewPassword}
+        passwordError={options.passwordError}
+      />,
+      options.status ?? 200,
+    );
 
   /** The renewal in progress, once a certificate has been chosen. */
   const chosen = (c: Context<WebEnv>): (RenewalProgress & { selectedCertificateId: string }) | undefined => {
@@ -129,17 +134,7 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
   app.get('/form', (c) => {
     const progress = chosen(c);
     if (progress === undefined || progress.acceptedApplicationId !== undefined) return c.redirect('/renew', 303);
-    return c.html(
-      <ApplicationFormPage
-        t={renewalText[c.get('lang')]}
-        paths={paths}
-        frame={frameOf(c, deps)}
-        csrf={c.get('session').csrfToken()}
-        state={{ lang: c.get('lang'), values: progress.values ?? {}, errors: {}, lockedNames: true }}
-        hasNewPassword={progress.newPasswordHash !== undefined}
-        passwordError={undefined}
-      />,
-    );
+    return formPage(c, progress.values ?? {}, { hasNewPassword: progress.newPasswordHash !== undefined });
   });
 
   app.post('/confirm', async (c) => {
@@ -162,18 +157,12 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
       c.get('session').update((s) => {
         s.renewal = { ...progress, values };
       });
-      return c.html(
-        <ApplicationFormPage
-        t={renewalText[c.get('lang')]}
-        paths={paths}
-          frame={frameOf(c, deps, '/renew/form')}
-          csrf={c.get('session').csrfToken()}
-          state={{ lang, values, errors: parsed.ok ? {} : parsed.errors, lockedNames: true }}
-          hasNewPassword={!isChangingPassword && progress.newPasswordHash !== undefined}
-          passwordError={passwordError}
-        />,
-        422,
-      );
+      return formPage(c, values, {
+        errors: parsed.ok ? {} : parsed.errors,
+        hasNewPassword: !isChangingPassword && progress.newPasswordHash !== undefined,
+        passwordError,
+        status: 422,
+      });
     }
     const newPasswordHash = isChangingPassword ? await hashApplicationPassword(newPassword) : progress.newPasswordHash;
     const submissionKey = randomBytes(18).toString('base64url');
@@ -233,18 +222,7 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
             const { submissionKey: _used, ...rest } = progress;
             s.renewal = rest;
           });
-          return c.html(
-            <ApplicationFormPage
-        t={renewalText[c.get('lang')]}
-        paths={paths}
-              frame={frameOf(c, deps, '/renew/form')}
-              csrf={c.get('session').csrfToken()}
-              state={{ lang: c.get('lang'), values: progress.values, errors: { couponPart1: code }, lockedNames: true }}
-              hasNewPassword={progress.newPasswordHash !== undefined}
-              passwordError={undefined}
-            />,
-            409,
-          );
+          return formPage(c, progress.values, { errors: { couponPart1: code }, hasNewPassword: progress.newPasswordHash !== undefined, status: 409 });
         }
       }
     }

@@ -1,0 +1,41 @@
+import type { FC } from 'hono/jsx';
+
+/** The hidden per-form CSRF token (checked by the app's POST middleware). */
+export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
+
+/** One labelled input of a lookup form (renewal, cancellation): what identifies a subscriber. */
+export const LookupField: FC<{
+  name: string;
+  label: string;
+  type: 'text' | 'email' | 'password';
+  autocomplete: string;
+  value?: string;
+  hint?: string;
+  size?: 'm' | 'l';
+}> = ({ name, label, type, autocomplete, value, hint, size }) => (
+  <div class="row">
+    <label class="label" for={name}>
+      {label}
+    </label>
+    <div class="control">
+      <input
+        id={name}
+        name={name}
+        type={type}
+        inputmode={type === 'email' ? 'email' : undefined}
+        autocomplete={autocomplete}
+        autocapitalize={type === 'text' ? 'characters' : undefined}
+        spellcheck={type === 'text' ? false : undefined}
+        required
+        value={type === 'password' ? undefined : value}
+        class={`in-${size ?? 'm'}`}
+        aria-describedby={hint !== undefined ? `${name}-hint` : undefined}
+      />
+      {hint !== undefined && (
+        <span class="hint" id={`${name}-hint`}>
+          {hint}
+        </span>
+      )}
+    </div>
+  </div>
+);
