@@ -3,7 +3,7 @@ import type { RenewalCandidateRow } from '../../store/certificate-store.js';
 import { formatDay, formatInstant } from '../format.js';
 import { Layout, PageHeading, type PageFrame } from '../layout.js';
 import { commonText } from '../messages.js';
-import { ConfirmationTable } from './confirmation-table.js';
+import { ConfirmationTable, Item } from './confirmation-table.js';
 import { Csrf, LookupField } from './lookup-fields.js';
 import { ErrorSummary, RegistrationFields, type FormState } from './registration-form.js';
 import { renewalText } from './renewal/messages.js';
@@ -271,10 +271,7 @@ export const ApplicationConfirmPage: FC<{
         <h2 id="c-password">{t.passwordSection}</h2>
         <p class="section-intro">{t.passwordExplain}</p>
         <dl class="readback">
-          <div class="row">
-            <dt class="label">{t.password}</dt>
-            <dd class="control">{hasNewPassword ? t.passwordChanged : t.passwordKept}</dd>
-          </div>
+          <Item label={t.password} value={hasNewPassword ? t.passwordChanged : t.passwordKept} />
         </dl>
       </section>
       <p class="privacy">{t.privacy}</p>
@@ -309,18 +306,9 @@ export const ApplicationAcceptedPage: FC<{
         {t.acceptedLead}
       </p>
       <dl class="readback accepted">
-        <div class="row">
-          <dt class="label">{t.acceptanceNumber}</dt>
-          <dd class="control mono strong">{acceptanceNumber}</dd>
-        </div>
-        <div class="row">
-          <dt class="label">{t.acceptedAt}</dt>
-          <dd class="control">{formatInstant(provisionalAt, frame.lang)}</dd>
-        </div>
-        <div class="row">
-          <dt class="label">{t.finalAt}</dt>
-          <dd class="control">{formatInstant(finalAt, frame.lang)}</dd>
-        </div>
+        <Item label={t.acceptanceNumber} value={acceptanceNumber} valueClass="mono strong" />
+        <Item label={t.acceptedAt} value={formatInstant(provisionalAt, frame.lang)} />
+        <Item label={t.finalAt} value={formatInstant(finalAt, frame.lang)} />
       </dl>
       <section class="please-read" aria-labelledby="please-read">
         <h2 id="please-read">{t.pleaseRead}</h2>

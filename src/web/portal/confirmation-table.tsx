@@ -5,10 +5,11 @@ import type { Lang } from '../env.js';
 import { formText } from './form-text.js';
 import { fieldLabels } from './input-messages.js';
 
-const Item: FC<{ label: string; value: string | undefined }> = ({ label, value }) => (
+/** One label–value row of a read-back list (<dl class="readback">). */
+export const Item: FC<{ label: string; value: string | undefined; valueClass?: string }> = ({ label, value, valueClass }) => (
   <div class="row">
     <dt class="label">{label}</dt>
-    <dd class="control">{value === undefined || value === '' ? '—' : value}</dd>
+    <dd class={valueClass === undefined ? 'control' : `control ${valueClass}`}>{value === undefined || value === '' ? '—' : value}</dd>
   </div>
 );
 

@@ -6,6 +6,7 @@ import { formatInstant } from '../../format.js';
 import { Layout, MessagePage, PageHeading, type PageFrame } from '../../layout.js';
 import { commonText } from '../../messages.js';
 import { clientKeyOf, formOf, frameOf } from '../../request.js';
+import { Item } from '../confirmation-table.js';
 import { Csrf, LookupField } from '../lookup-fields.js';
 import { cancelText } from './messages.js';
 
@@ -49,26 +50,11 @@ const LookupPage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string;
 
 const Summary: FC<{ t: Text; frame: PageFrame; application: CancellableApplication }> = ({ t, frame, application }) => (
   <dl class="readback">
-    <div class="row">
-      <dt class="label">{t.acceptanceNumber}</dt>
-      <dd class="control mono strong">{application.acceptanceNumber}</dd>
-    </div>
-    <div class="row">
-      <dt class="label">{t.kind}</dt>
-      <dd class="control">{application.kind === 'renewal' ? t.kindRenewal : t.kindNew}</dd>
-    </div>
-    <div class="row">
-      <dt class="label">{t.name}</dt>
-      <dd class="control">{application.nameJa}</dd>
-    </div>
-    <div class="row">
-      <dt class="label">{t.provisionalAt}</dt>
-      <dd class="control">{formatInstant(application.provisionalAt, frame.lang)}</dd>
-    </div>
-    <div class="row">
-      <dt class="label">{t.deadline}</dt>
-      <dd class="control">{formatInstant(application.finalAt, frame.lang)}</dd>
-    </div>
+    <Item label={t.acceptanceNumber} value={application.acceptanceNumber} valueClass="mono strong" />
+    <Item label={t.kind} value={application.kind === 'renewal' ? t.kindRenewal : t.kindNew} />
+    <Item label={t.name} value={application.nameJa} />
+    <Item label={t.provisionalAt} value={formatInstant(application.provisionalAt, frame.lang)} />
+    <Item label={t.deadline} value={formatInstant(application.finalAt, frame.lang)} />
   </dl>
 );
 
@@ -184,10 +170,7 @@ export function cancelRoutes(deps: WebDeps): Hono<WebEnv> {
           {t.doneLead}
         </p>
         <dl class="readback">
-          <div class="row">
-            <dt class="label">{t.acceptanceNumber}</dt>
-            <dd class="control mono strong">{result.value.acceptanceNumber}</dd>
-          </div>
+          <Item label={t.acceptanceNumber} value={result.value.acceptanceNumber} valueClass="mono strong" />
         </dl>
         <p>{t.doneCoupon}</p>
         <p>{t.doneMail}</p>
