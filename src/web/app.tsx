@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
+import { suggestAddress } from '../domain/input/postal-code.js';
 import type { Lang, WebDeps, WebEnv } from './env.js';
 import { MessagePage } from './layout.js';
 import { commonText } from './messages.js';
@@ -86,6 +87,12 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
     const next = c.req.query('next') ?? '/';
     // Only our own paths: never an open redirect.
     return c.redirect(/^\/(?![/\\])/.test(next) ? next : '/', 303);
+  });
+
+  // SPEC 3: an offline suggestion from Japan Post data, never a rule.
+  app.get('/api/postal-code/:code', (c) => {
+    const suggestion = suggestAddress(c.req.param('code'));
+    return suggestion === undefined ? c.json({ error: 'unknown' }, 404) : c.json(suggestion);
   });
 
   app.route('/', homeRoutes(deps));

@@ -9,7 +9,7 @@ export interface PageFrame {
   path: string;
 }
 
-export const Layout: FC<{ frame: PageFrame; title: string; children?: Child }> = ({ frame, title, children }) => {
+export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly string[]; children?: Child }> = ({ frame, title, scripts, children }) => {
   const t = commonText[frame.lang];
   const switchHref = `/lang/${t.switchLanguageLang}?next=${encodeURIComponent(frame.path)}`;
   return (
@@ -20,6 +20,9 @@ export const Layout: FC<{ frame: PageFrame; title: string; children?: Child }> =
         <meta name="referrer" content="no-referrer" />
         <title>{`${title} | ${frame.productName}`}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        {(scripts ?? []).map((src) => (
+          <script src={src} defer />
+        ))}
       </head>
       <body>
         <a class="skip" href="#main">

@@ -65,4 +65,17 @@ describe('new application and cancellation in Chromium', () => {
     expect(await page.textContent('main')).not.toContain(acceptanceNumber);
     await context.close();
   });
+
+  it('suggests the address from a postal code typed in full-width digits, and only fills empty fields', async () => {
+    const context = await e2e.browser().newContext({ locale: 'ja-JP' });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server().url}/new`);
+    await page.locator('#street').fill('銀座1-2-3');
+    await page.locator('#postalCode').fill('１０４－００２８');
+    await expect.poll(() => page.locator('#city').inputValue()).toBe('中央区');
+    expect(await page.locator('#prefecture').inputValue()).toBe('東京都');
+    expect(await page.locator('#street').inputValue()).toBe('銀座1-2-3');
+    expect(await page.locator('#postalCode-suggestion').textContent()).toContain('郵便番号から住所を入力しました');
+    await context.close();
+  });
 });

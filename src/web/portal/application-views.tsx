@@ -213,7 +213,7 @@ export const ApplicationFormPage: FC<{
 }> = ({ frame, t, paths, csrf, state, hasNewPassword, passwordError }) => {
   const c = commonText[frame.lang];
   return (
-    <Layout frame={frame} title={`${t.flow} - ${t.stepForm}`}>
+    <Layout frame={frame} title={`${t.flow} - ${t.stepForm}`} scripts={['/static/postal-code.js']}>
       <PageHeading flow={t.flow} step={t.stepForm} />
       <ErrorSummary state={state} title={t.errorSummary} />
       <p>{t.formIntro}</p>

@@ -219,7 +219,12 @@ export const RegistrationFields: FC<{ state: FormState }> = ({ state }) => {
             </a>
           }
         />
-        <Row state={state} spec={{ name: 'postalCode', autocomplete: 'postal-code', ...digits, size: 's', maxlength: 8 }} required />
+        <Row
+          state={state}
+          spec={{ name: 'postalCode', autocomplete: 'postal-code', ...digits, size: 's', maxlength: 8 }}
+          required
+          extra={<p class="hint" id="postalCode-suggestion" aria-live="polite"></p>}
+        />
         <PrefectureRow state={state} />
         <Row state={state} spec={{ name: 'city', autocomplete: 'address-level2', size: 'm' }} required />
         <Row state={state} spec={{ name: 'street', autocomplete: 'address-line1', size: 'l' }} required />
