@@ -28,6 +28,7 @@ export const commonText = {
     startOver: '最初からやり直す',
     tooManyTitle: '試行回数が上限に達しました',
     tooManyBody: '短時間に多くの検索が行われたため、一時的にご利用を制限しています。しばらく時間をおいてから再度お試しください。',
+    tooManySubmissionsBody: '短時間に多くの申請が送信されたため、一時的に受付を制限しています。1時間ほど時間をおいてから再度お試しください。',
   },
   en: {
     productLine1: 'Personal certificate',
@@ -55,6 +56,7 @@ export const commonText = {
     startOver: 'Start over',
     tooManyTitle: 'Too many attempts',
     tooManyBody: 'There were too many searches in a short time, so we have paused them for a while. Please try again later.',
+    tooManySubmissionsBody: 'Too many applications were sent in a short time, so we have paused them. Please try again in about an hour.',
   },
 } as const satisfies Record<Lang, Record<string, string>>;
 

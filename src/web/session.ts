@@ -1,10 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { loadSession, saveSession } from '../store/session-store.js';
+import { deleteSession, loadSession, saveSession } from '../store/session-store.js';
 import type { WebDeps, WebEnv } from './env.js';
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
+
+const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
 
 /** What a portal visit remembers between pages; plain JSON in the sessions table. */
 export interface PortalSession {
@@ -41,12 +43,25 @@ export interface RenewalProgress {
 export class SessionHandle {
   #changed = false;
   #isTokenHandedOut = false;
+  /** The id this session had before rotate(), to delete. */
+  replacedIdHash: string | undefined;
   constructor(
     readonly data: PortalSession,
-    readonly idHash: string,
-    readonly cookieValue: string,
+    public idHash: string,
+    public cookieValue: string,
     readonly isNew: boolean,
   ) {}
+  /**
+   * A new id (and CSRF token) once the visitor has proved who they are, so an id
+   * planted or seen before that proof is worth nothing after it (session fixation).
+   */
+  rotate(): void {
+    if (!this.isNew) this.replacedIdHash ??= this.idHash;
+    this.cookieValue = randomBytes(32).toString('base64url');
+    this.idHash = hashId(this.cookieValue);
+    this.data.csrf = randomBytes(32).toString('base64url');
+    this.#changed = true;
+  }
   update(mutate: (data: PortalSession) => void): void {
     mutate(this.data);
     this.#changed = true;
@@ -65,7 +80,6 @@ export function cookieName(isSecure: boolean): string {
   return isSecure ? '__Host-certdesk' : 'certdesk';
 }
 
-const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
 
 /**
  * Server-side sessions: the cookie holds 256 random bits, the table holds its hash.
@@ -88,6 +102,7 @@ export function sessions(deps: WebDeps): MiddlewareHandler<WebEnv> {
     }
     c.set('session', handle);
     await next();
+    if (handle.replacedIdHash !== undefined) await deleteSession(deps.db, handle.replacedIdHash);
     if (handle.isChanged || (!handle.isNew && c.req.method === 'POST')) {
       await saveSession(deps.db, handle.idHash, handle.data as unknown as Record<string, unknown>, now, new Date(now.getTime() + SESSION_IDLE_MS));
       setCookie(c, name, handle.cookieValue, {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCouponNumber } from '../../src/domain/input/registration.js';
 import { DAY_MS } from '../../src/domain/renewal-window.js';
 import { submitApplication } from '../../src/ra/submit-application.js';
+import { isSubmissionAllowed } from '../../src/ra/submission-limit.js';
 import { insertCertificate } from '../../src/store/certificate-store.js';
 import { insertCoupons } from '../../src/store/coupon-store.js';
 import { applications, couponEvents, coupons } from '../../src/store/schema/tables.js';
@@ -156,5 +157,17 @@ describe(submitApplication.name, () => {
       { kind: 'renewal', ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey: randomUUID() },
     );
     expect(result).toEqual({ ok: false, code: 'renewal.notAvailable' });
+  });
+});
+
+describe(isSubmissionAllowed.name, () => {
+  it('allows 20 submissions per client and hour, then refuses until the hour is over', async () => {
+    const results: boolean[] = [];
+    for (let i = 0; i < 21; i++) results.push(await isSubmissionAllowed(deps(), '198.51.100.7'));
+    expect(results.slice(0, 20).every(Boolean)).toBe(true);
+    expect(results[20]).toBe(false);
+    expect(await isSubmissionAllowed(deps(), '198.51.100.8')).toBe(true);
+    clock.advance(60 * 60 * 1000 + 1);
+    expect(await isSubmissionAllowed(deps(), '198.51.100.7')).toBe(true);
   });
 });

@@ -87,6 +87,22 @@ describe('renewal lookup', () => {
     expect(client.lastHtml).toContain('検索結果は1件です。');
   });
 
+  it('gives the session a new id once the lookup succeeds, and forgets the old one', async () => {
+    const client = new PortalClient(world.app);
+    await client.get('/renew');
+    const before = new Map(client.cookies);
+    await client.post('/renew/search', (({ email, password, certificateCode }) => ({ email, password, certificateCode }))(demoSubscriber(world, 'renewable-expiring')));
+    expect(client.lastHtml).toContain('検索結果は1件です。');
+    const [name] = [...before.keys()];
+    expect(client.cookies.get(name!)).not.toBe(before.get(name!));
+
+    // The old id carries nothing any more: its form token is refused.
+    const stale = new PortalClient(world.app);
+    stale.cookies.set(name!, before.get(name!)!);
+    const res = await stale.post('/renew/select', { certificateId: client.hidden('certificateId') }, { csrf: 'whatever-was-on-the-old-page' });
+    expect(res.status).toBe(403);
+  });
+
   it('refuses a POST without the form token', async () => {
     const client = new PortalClient(world.app);
     await client.get('/renew');

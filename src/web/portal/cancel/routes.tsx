@@ -122,6 +122,7 @@ export function cancelRoutes(deps: WebDeps): Hono<WebEnv> {
     }
     const application = result.value;
     if (application.state !== 'provisional') return c.html(<RefusalPage frame={frameOf(c, deps, '/cancel')} application={application} />, 409);
+    session.rotate();
     session.update((s) => {
       s.cancel = { applicationId: application.applicationId };
     });

@@ -4,11 +4,12 @@ import type { Child } from 'hono/jsx';
 import { parseApplicationPassword, parseRegistration } from '../../../domain/input/registration.js';
 import { hashApplicationPassword } from '../../../ra/application-password.js';
 import { submitApplication } from '../../../ra/submit-application.js';
+import { isSubmissionAllowed } from '../../../ra/submission-limit.js';
 import { findApplicationById } from '../../../store/application-store.js';
 import type { WebDeps, WebEnv } from '../../env.js';
 import { MessagePage } from '../../layout.js';
 import { commonText } from '../../messages.js';
-import { formOf, frameOf } from '../../request.js';
+import { clientKeyOf, formOf, frameOf } from '../../request.js';
 import type { NewApplicationProgress } from '../../session.js';
 import { ApplicationAcceptedPage, ApplicationConfirmPage, ApplicationFormPage, type FlowPaths } from '../application-views.js';
 import { errorMessage } from '../input-messages.js';
@@ -101,6 +102,11 @@ export function newApplicationRoutes(deps: WebDeps, extras: { confirmationWarnin
     }
     const parsed = parseRegistration(progress.values, { lockedNames: false });
     if (!parsed.ok) return c.redirect('/new', 303);
+    if (!(await isSubmissionAllowed(ra, clientKeyOf(c, deps)))) {
+      const t = commonText[c.get('lang')];
+      c.header('Retry-After', '3600');
+      return c.html(<MessagePage frame={frameOf(c, deps, '/new')} title={t.tooManyTitle} body={t.tooManySubmissionsBody} />, 429);
+    }
     const result = await submitApplication(ra, {
       kind: 'new',
       registration: { ...parsed.value.registration } as Record<string, string>,

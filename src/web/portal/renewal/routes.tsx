@@ -5,6 +5,7 @@ import { lockedFieldNames, parseApplicationPassword, parseRegistration } from '.
 import { hashApplicationPassword } from '../../../ra/application-password.js';
 import { findRenewableCertificates } from '../../../ra/find-renewable-certificates.js';
 import { submitApplication } from '../../../ra/submit-application.js';
+import { isSubmissionAllowed } from '../../../ra/submission-limit.js';
 import { findApplicationById } from '../../../store/application-store.js';
 import { findSubscriberRegistration } from '../../../store/certificate-store.js';
 import type { WebDeps, WebEnv } from '../../env.js';
@@ -106,6 +107,7 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
           return c.html(<NotAvailablePage frame={frameOf(c, deps, '/renew')} />);
       }
     }
+    session.rotate();
     session.update((s) => {
       s.renewal = { subscriberId: result.value.subscriberId, certificateIds: result.value.certificates.map((x) => x.certificateId) };
     });
@@ -200,6 +202,11 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
     if (!parsed.ok) return c.redirect('/renew/form', 303);
     const registration = withLockedNames({ ...parsed.value.registration } as Record<string, string>, subscriber.registration);
 
+    if (!(await isSubmissionAllowed(ra, clientKeyOf(c, deps)))) {
+      const t = commonText[c.get('lang')];
+      c.header('Retry-After', '3600');
+      return c.html(<MessagePage frame={frameOf(c, deps, '/renew')} title={t.tooManyTitle} body={t.tooManySubmissionsBody} />, 429);
+    }
     const result = await submitApplication(ra, {
       kind: 'renewal',
       subscriberId: progress.subscriberId,
