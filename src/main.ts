@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './domain/clock.js';
 import { migrateDatabase, openDatabase, type Database, type DatabaseTarget } from './store/db.js';
-import { embeddedServerUrl, isEmbeddedServerRunning, startEmbeddedDatabaseServer } from './store/embedded-server.js';
+import { embeddedServerUrl, isEmbeddedServerRunning, publishEmbeddedDatabase } from './store/embedded-server.js';
+import type { PGlite } from '@electric-sql/pglite';
 import { deliverMailJob } from './jobs/deliver-mail.js';
 import { startJobs, type JobHandlers } from './jobs/queue.js';
 import { openEmbeddedCa } from './ca/embedded-ca.js';
@@ -32,7 +32,8 @@ export async function openMigratedDatabase(config: Config, log: Logger): Promise
   if (target.kind === 'pglite') {
     fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     if (await isEmbeddedServerRunning(config.dataDir)) {
-      target = { kind: 'postgres', url: embeddedServerUrl(config.dataDir) };
+      // One connection: the server lends its session to one client at a time.
+      target = { kind: 'postgres', url: embeddedServerUrl(config.dataDir), maxConnections: 1 };
       log.info({ event: 'database.viaServer' }, 'certdesk serve is running: working through its database socket');
     }
   }
@@ -42,28 +43,39 @@ export async function openMigratedDatabase(config: Config, log: Logger): Promise
   return database;
 }
 
-/** For `certdesk serve`: the server of DATABASE_URL, or the embedded database published on its socket. */
-export async function openServingDatabase(config: Config, log: Logger): Promise<{ database: Database; url: string; close(): Promise<void> }> {
+/** How the job queue reaches the database: a server URL, or the embedded PGlite itself. */
+export type JobDatabase = { connectionString: string } | { pglite: PGlite };
+
+/**
+ * For `certdesk serve`: the server of DATABASE_URL; or the embedded database, used
+ * directly by this process and published on its socket for `certdesk` commands.
+ */
+export async function openServingDatabase(
+  config: Config,
+  log: Logger,
+): Promise<{ database: Database; jobDatabase: JobDatabase; close(): Promise<void> }> {
   if (config.databaseUrl !== undefined) {
     const database = await openMigratedDatabase(config, log);
-    return { database, url: config.databaseUrl, close: () => database.close() };
+    return { database, jobDatabase: { connectionString: config.databaseUrl }, close: () => database.close() };
   }
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const embedded = await startEmbeddedDatabaseServer(config.dataDir, log);
-  const target = { kind: 'postgres', url: embedded.url } as const;
-  const database = await openDatabase(target, (error) => log.warn({ err: error }, 'database connection dropped'));
+  if (await isEmbeddedServerRunning(config.dataDir)) {
+    throw new Error(`another certdesk serve is already using ${config.dataDir}: stop it first, or set DATA_DIR to another folder`);
+  }
+  const target = { kind: 'pglite', dataDir: config.dataDir } as const;
+  const database = await openDatabase(target);
+  await migrateDatabase(target, database);
+  const pglite = database.pglite;
+  if (pglite === undefined) throw new Error('embedded database without its PGlite instance');
+  const published = await publishEmbeddedDatabase(pglite, config.dataDir, log);
   return {
     database,
-    url: embedded.url,
+    jobDatabase: { pglite },
     close: async () => {
+      await published.close();
       await database.close();
-      await embedded.close();
     },
   };
-}
-
-export function caDirOf(config: Config): string {
-  return path.join(config.dataDir, 'ca');
 }
 
 export interface RunningServer {
@@ -126,7 +138,7 @@ export async function runService(config: Config, clock: Clock, log: Logger): Pro
   const ca = await openEmbeddedCa(config, clock, log);
   const isFirstStart = (await countCertificates(database.db)) === 0;
   const demo = isFirstStart ? await loadDemoData({ db: database.db, clock, log, ca, dataDir: config.dataDir }) : undefined;
-  const jobs = await startJobs({ connectionString: serving.url, log, handlers: backgroundJobs(config, database, clock, log) });
+  const jobs = await startJobs({ database: serving.jobDatabase, log, handlers: backgroundJobs(config, database, clock, log) });
   const server = await startServer(config, { database, clock, log });
   return {
     url: server.url,

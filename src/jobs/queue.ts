@@ -1,3 +1,4 @@
+import type { PGlite } from '@electric-sql/pglite';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 
@@ -19,7 +20,8 @@ export interface JobRunner {
 }
 
 export interface JobOptions {
-  connectionString: string;
+  /** A PostgreSQL server, or the embedded PGlite used directly (one session, so no pool). */
+  database: { connectionString: string } | { pglite: PGlite };
   handlers: JobHandlers;
   log: Logger;
   tickMs?: number;
@@ -27,9 +29,10 @@ export interface JobOptions {
 
 export async function startJobs(options: JobOptions): Promise<JobRunner> {
   const { log } = options;
+  const connection =
+    'pglite' in options.database ? { db: pglitePgBossAdapter(options.database.pglite) } : { connectionString: options.database.connectionString, max: 4 };
   const boss = new PgBoss({
-    connectionString: options.connectionString,
-    max: 4,
+    ...connection,
     schema: 'pgboss',
     retryLimit: 5,
     retryDelay: 10,
@@ -68,6 +71,24 @@ export async function startJobs(options: JobOptions): Promise<JobRunner> {
     stop: async () => {
       clearInterval(ticker);
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}
+
+/**
+ * pg-boss on the embedded database: its multi-statement scripts (migrations, maintenance)
+ * go through exec, which runs them as one simple query; everything else is one
+ * parameterised query. Each call is atomic on PGlite's one session.
+ */
+function pglitePgBossAdapter(pglite: PGlite): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } {
+  return {
+    executeSql: async (text, values) => {
+      if (values === undefined || values.length === 0) {
+        const results = await pglite.exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      }
+      const result = await pglite.query(text, values);
+      return { rows: result.rows };
     },
   };
 }

@@ -25,7 +25,7 @@ export interface Database {
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string };
+export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string; maxConnections?: number };
 
 /** PGlite in `dataDir/pgdata` (in memory when undefined), or a PostgreSQL server. */
 export async function openDatabase(target: DatabaseTarget, onIdleClientError?: (error: Error) => void): Promise<Database> {
@@ -41,7 +41,7 @@ export async function openDatabase(target: DatabaseTarget, onIdleClientError?: (
     const db = drizzlePglite({ client, schema: tables }) as unknown as Db;
     return { db, kind: 'pglite', pglite: client, close: () => client.close() };
   }
-  const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+  const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
   // An idle client the server drops (restart, failover, admin termination) is removed
   // from the pool by pg itself; without a listener the 'error' event would kill the process.
   pool.on('error', (error) => onIdleClientError?.(error));
