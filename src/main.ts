@@ -11,6 +11,8 @@ import { startJobs, type JobHandlers } from './jobs/queue.js';
 import { openEmbeddedCa } from './ca/embedded-ca.js';
 import { loadDemoData, type DemoData } from './ra/load-demo-data.js';
 import { countCertificates } from './store/certificate-store.js';
+import { deleteStaleRateLimits } from './store/rate-limit-store.js';
+import { deleteExpiredSessions } from './store/session-store.js';
 import { smtpTransport } from './mail/smtp.js';
 import { finaliseDueApplications } from './ra/finalise-applications.js';
 import { createApp } from './web/app.js';
@@ -115,6 +117,12 @@ export function backgroundJobs(config: Config, database: Database, clock: Clock,
   return {
     'finalise-applications': async () => {
       await finaliseDueApplications(ra);
+    },
+    'purge-expired': async () => {
+      const now = clock.now();
+      const sessions = await deleteExpiredSessions(database.db, now);
+      const counters = await deleteStaleRateLimits(database.db, new Date(now.getTime() - 24 * 60 * 60 * 1000));
+      if (sessions + counters > 0) log.info({ event: 'purged', sessions, counters }, 'expired sessions and rate-limit counters removed');
     },
     // Without SMTP the mail stays in the outbox (and the development viewer shows it).
     'deliver-mail':

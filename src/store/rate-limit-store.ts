@@ -19,3 +19,9 @@ export async function countAttempt(db: Db, key: string, now: Date, windowMs: num
   if (row === undefined) throw new Error('rate limit upsert returned no row');
   return Number(row.count);
 }
+
+/** Counters whose window ended long ago count nothing any more. */
+export async function deleteStaleRateLimits(db: Db, before: Date): Promise<number> {
+  const result = await db.execute(sql`delete from rate_limits where window_started_at < ${before} returning key`);
+  return rowsOf<{ key: string }>(result).length;
+}

@@ -49,6 +49,7 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
       },
       strictTransportSecurity: deps.isSecureCookie && deps.publicUrl.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : false,
       referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
       crossOriginEmbedderPolicy: false,
       permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
     }),
