@@ -12,23 +12,14 @@ import {
   KeyUsageFlags,
   KeyUsagesExtension,
   SubjectKeyIdentifierExtension,
-  type X509Certificate,
 } from '@peculiar/x509';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { caFileNames, ensureCa, parseDistinguishedName } from '../../src/ca/bootstrap.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { hasOpenssl, issuedAt, makeTempDir, openssl, passphrase, toUnixSeconds } from './ca-test-kit.js';
+import { extension, hasOpenssl, issuedAt, makeTempDir, openssl, passphrase, toUnixSeconds } from './ca-test-kit.js';
 
 const dayMs = 86_400_000;
-
-function extension<T>(certificate: X509Certificate, type: new (raw: BufferSource) => T): T {
-  const found = certificate.getExtension(type as never) as T | null;
-  if (found === null) {
-    throw new Error(`missing ${type.name}`);
-  }
-  return found;
-}
 
 describe(ensureCa.name, () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;

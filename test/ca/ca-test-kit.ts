@@ -1,3 +1,4 @@
+import type { X509Certificate } from '@peculiar/x509';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -80,3 +81,12 @@ export function openssl(args: readonly string[], input?: string): string {
 }
 
 export const toUnixSeconds = (at: Date | string): string => String(Math.floor(new Date(at).getTime() / 1000));
+
+/** The extension of `type` in `certificate`, or a clear failure naming it. */
+export function extension<T>(certificate: X509Certificate, type: new (raw: BufferSource) => T): T {
+  const found = certificate.getExtension(type as never) as T | null;
+  if (found === null) {
+    throw new Error(`missing ${type.name}`);
+  }
+  return found;
+}

@@ -45,17 +45,10 @@ import {
   subscriberUrls,
   toUnixSeconds,
   type TestKeyKind,
+  extension,
 } from './ca-test-kit.js';
 
 const dayMs = 86_400_000;
-
-function extension<T>(certificate: X509Certificate, type: new (raw: BufferSource) => T): T {
-  const found = certificate.getExtension(type as never) as T | null;
-  if (found === null) {
-    throw new Error(`missing ${type.name}`);
-  }
-  return found;
-}
 
 describe(issueCertificate.name, () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
