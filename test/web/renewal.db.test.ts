@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applications, auditLog, coupons } from '../../src/store/schema/tables.js';
+import { removeMaintenance } from '../../src/ra/remove-maintenance.js';
+import { scheduleMaintenance } from '../../src/ra/schedule-maintenance.js';
 import { PortalClient } from '../support/portal-client.js';
 import { couponParts, createWorld, demoSubscriber, type World } from '../support/world.js';
 
@@ -209,6 +211,28 @@ describe('renewal form and submission', () => {
     const again = new PortalClient(world.app);
     await lookup(again, demoSubscriber(world, 'renewable-expired'));
     expect(again.lastHtml).toContain(uniformMessage);
+  });
+
+  it('warns on the confirmation screen when maintenance starts within the hour', async () => {
+    const now = world.clock.now();
+    const ra = { db: world.database.db, clock: world.clock, log: world.log };
+    const soon = await scheduleMaintenance(ra, {
+      startsAt: new Date(now.getTime() + 50 * 60_000),
+      endsAt: new Date(now.getTime() + 3 * 60 * 60_000),
+      messageJa: '定期保守',
+    });
+    expect(soon.ok).toBe(true);
+    const client = new PortalClient(world.app);
+    await chooseRenewable(client);
+    await client.post('/renew/confirm', { ...formFields(client.lastHtml), ...couponParts(world.demo.coupons[5]!) });
+    expect(client.lastHtml).toContain('この内容で更新の申請を行いますか？');
+    expect(client.lastHtml).toContain('取り消しができない');
+    if (soon.ok) await removeMaintenance(ra, { windowId: soon.value.id });
+
+    await client.post('/renew/back', {});
+    await client.get('/renew/form');
+    await client.post('/renew/confirm', formFields(client.lastHtml));
+    expect(client.lastHtml).not.toContain('取り消しができない');
   });
 
   it('reports a locked coupon on the coupon field and locks nothing else', async () => {
