@@ -12,6 +12,9 @@ report() { echo "--reporter=default --reporter=json --outputFile.json=$results/$
 echo "== typecheck"
 npx tsc -p .
 
+echo "== lint"
+npx eslint .
+
 echo "== unit + integration (PGlite)"
 npx vitest run $(report pglite)
 

@@ -221,8 +221,9 @@ describe(issueCertificate.name, () => {
       {
         ca,
         clock,
-        audit: async (event) => {
+        audit: (event) => {
           events.push(event);
+          return Promise.resolve();
         },
       },
       request({ serialNumber }),
@@ -245,7 +246,7 @@ describe(issueCertificate.name, () => {
   it('refuses a validity of 826 days before building anything', async () => {
     const events: IssuanceAuditEvent[] = [];
     const result = await issueCertificate(
-      { ca, clock, audit: async (event) => void events.push(event) },
+      { ca, clock, audit: (event) => Promise.resolve(void events.push(event)) },
       request({ notAfter: validityEnd(clock.now(), 826) }),
     );
     expect(result).toEqual({
@@ -295,7 +296,7 @@ describe(issueCertificate.name, () => {
   it('refuses, through the lints, an https CRL URL without signing', async () => {
     const events: IssuanceAuditEvent[] = [];
     const result = await issueCertificate(
-      { ca, clock, audit: async (event) => void events.push(event) },
+      { ca, clock, audit: (event) => Promise.resolve(void events.push(event)) },
       request({ urls: { ...subscriberUrls, crl: 'https://crl.certdesk.example/g1.crl' } }),
     );
     expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual([
