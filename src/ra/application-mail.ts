@@ -18,7 +18,7 @@ type ApplicationMail =
 export async function queueApplicationMail(
   tx: Tx,
   site: Site,
-  application: { id: string; kind: ApplicationKind; acceptanceNumber: string; email: string; registration: RegistrationJson },
+  application: { id: string; kind: ApplicationKind; acceptanceNumber: string; email: string; lang: 'ja' | 'en'; registration: RegistrationJson },
   mail: ApplicationMail,
   now: Date,
 ): Promise<void> {
@@ -28,7 +28,7 @@ export async function queueApplicationMail(
     dedupeKey: `${mail.template}:${application.id}`,
     to: application.email,
     message,
-    context: { productName: site.productName, publicUrl: site.publicUrl, lang: 'ja' },
+    context: { productName: site.productName, publicUrl: site.publicUrl, lang: application.lang },
     now,
   });
 }

@@ -18,6 +18,8 @@ import type { RaDeps } from './deps.js';
 
 interface CommonSubmission {
   couponNumber: string;
+  /** The page language: the application's mails follow it. */
+  lang?: 'ja' | 'en';
   /** The confirmation screen's one-time key: a replayed POST finds the first application. */
   submissionKey: string;
 }
@@ -107,6 +109,7 @@ export async function submitApplication(deps: RaDeps, input: ApplicationSubmissi
         renewsCertificateId: input.kind === 'renewal' ? input.certificateId : null,
         couponId: coupon.id,
         email,
+        lang: input.lang ?? 'ja',
         registration: input.registration,
         passwordHash,
         provisionalAt: now,

@@ -12,6 +12,7 @@ export interface NewApplication {
   renewsCertificateId: string | null;
   couponId: string;
   email: string;
+  lang: 'ja' | 'en';
   registration: RegistrationJson;
   passwordHash: string;
   provisionalAt: Date;
@@ -24,6 +25,7 @@ export interface ApplicationRow {
   state: ApplicationState;
   acceptanceNumber: string;
   email: string;
+  lang: 'ja' | 'en';
   provisionalAt: Date;
   finalAt: Date;
   renewsCertificateId: string | null;
@@ -35,6 +37,7 @@ const applicationColumns = {
   state: applications.state,
   acceptanceNumber: applications.acceptanceNumber,
   email: applications.email,
+  lang: applications.lang,
   provisionalAt: applications.provisionalAt,
   finalAt: applications.finalAt,
   renewsCertificateId: applications.renewsCertificateId,

@@ -28,7 +28,7 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function apply(coupon: string, email = 'applicant@example.jp') {
+async function apply(coupon: string, email = 'applicant@example.jp', lang: 'ja' | 'en' = 'ja') {
   const [couponPart1, couponPart2] = coupon.split('-');
   const parsed = parseRegistration({ ...validForm, email, couponPart1, couponPart2 }, { lockedNames: false });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
@@ -38,6 +38,7 @@ async function apply(coupon: string, email = 'applicant@example.jp') {
     couponNumber: parsed.value.couponNumber,
     passwordHash,
     submissionKey: randomUUID(),
+    lang,
   });
   if (!result.ok) throw new Error(result.code);
   return result.value;
@@ -65,6 +66,17 @@ describe(cancelApplication.name, () => {
 
     const mails = await world.database.db.select({ template: outboxMessages.template }).from(outboxMessages).where(sql`${outboxMessages.dedupeKey} like ${'%' + application.id}`);
     expect(mails.map((m) => m.template).sort()).toEqual(['application.cancelled', 'application.provisional']);
+  });
+
+  it('mails in the language the application was made in', async () => {
+    const english = await apply(world.demo.coupons[9]!, 'english@example.jp', 'en');
+    const [mail] = await world.database.db
+      .select({ subject: outboxMessages.subject, textBody: outboxMessages.textBody })
+      .from(outboxMessages)
+      .where(eq(outboxMessages.dedupeKey, `application.provisional:${english.id}`));
+    expect(mail?.subject).toMatch(/provisionally accepted/i);
+    expect(mail?.textBody).not.toMatch(/[仮受付]/);
+    expect(await cancelApplication(deps, { applicationId: english.id })).toMatchObject({ ok: true });
   });
 
   it('refuses at 60:01 even though no job has run, and leaves the coupon locked', async () => {

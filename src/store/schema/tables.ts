@@ -98,6 +98,8 @@ export const applications = pgTable(
       .notNull()
       .references(() => coupons.id),
     email: text('email').notNull(),
+    /** The page language the application was made in: its mails follow it. */
+    lang: text('lang', { enum: ['ja', 'en'] }).notNull().default('ja'),
     registration: jsonb('registration').$type<RegistrationJson>().notNull(),
     passwordHash: text('password_hash').notNull(),
     provisionalAt: instant('provisional_at').notNull(),

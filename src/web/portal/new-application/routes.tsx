@@ -113,6 +113,7 @@ export function newApplicationRoutes(deps: WebDeps, extras: { confirmationWarnin
       couponNumber: parsed.value.couponNumber,
       passwordHash: progress.passwordHash,
       submissionKey: key,
+      lang: c.get('lang'),
     });
     if (!result.ok) {
       const { submissionKey: _used, ...rest } = progress;

@@ -215,6 +215,7 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
       couponNumber: parsed.value.couponNumber,
       newPasswordHash: progress.newPasswordHash,
       submissionKey: key,
+      lang: c.get('lang'),
     });
     if (!result.ok) {
       switch (result.code) {

@@ -1,0 +1,1 @@
+ALTER TABLE "applications" ADD COLUMN "lang" text DEFAULT 'ja' NOT NULL;
