@@ -29,6 +29,7 @@ const schema = z.object({
     .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be a mail address, e.g. certdesk <no-reply@example.jp>')
     .default('certdesk <no-reply@certdesk.invalid>'),
   MAIL_VIEWER: z.enum(['0', '1']).optional(),
+  DEMO_DATA: z.enum(['0', '1']).optional(),
 });
 
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
   mailFrom: string;
   /** Serve the development mail viewer at /dev/mail (on by default only without SMTP_URL). */
   isMailViewerEnabled: boolean;
+  /** Load the demo subscribers and coupons into an empty database on start. */
+  isDemoDataEnabled: boolean;
 }
 
 export type ConfigResult = { ok: true; value: Config } | { ok: false; problems: string[] };
@@ -67,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
   const url = new URL(publicUrl);
   const isLoopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  const isListeningOnLoopback = ['localhost', '127.0.0.1', '::1'].includes(e.HOST);
   return {
     ok: true,
     value: {
@@ -85,7 +89,10 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       mailFrom: e.MAIL_FROM,
       // On by default only for the embedded demo (no SMTP, no PostgreSQL server): a production
       // deployment that forgets SMTP_URL must not publish its mail.
-      isMailViewerEnabled: (e.MAIL_VIEWER ?? (e.SMTP_URL === undefined && e.DATABASE_URL === undefined ? '1' : '0')) === '1',
+      isMailViewerEnabled: (e.MAIL_VIEWER ?? (e.SMTP_URL === undefined && e.DATABASE_URL === undefined && isLoopback && isListeningOnLoopback ? '1' : '0')) === '1',
+      // Demo subscribers and free coupons belong to the embedded demo only, never by default
+      // to a PostgreSQL deployment, whose CA is real.
+      isDemoDataEnabled: (e.DEMO_DATA ?? (e.DATABASE_URL === undefined ? '1' : '0')) === '1',
     },
   };
 }

@@ -20,6 +20,34 @@ export const redactedPaths = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * Errors from the database carry the query's parameters (drizzle puts them in the message
+ * and in `params`): password hashes, coupon numbers, personal data. Keep the statement,
+ * drop the values, all the way down the cause chain.
+ */
+export function scrubError(serialized: unknown, depth = 0): unknown {
+  if (typeof serialized !== 'object' || serialized === null || depth > 8) return serialized;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(serialized as Record<string, unknown>)) {
+    if (key === 'params' || key === 'parameters' || key === 'values') {
+      out[key] = '[redacted]';
+    } else if (typeof value === 'string' && (key === 'message' || key === 'stack')) {
+      out[key] = value.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]');
+    } else {
+      out[key] = typeof value === 'object' ? scrubError(value, depth + 1) : value;
+    }
+  }
+  return out;
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'certdesk' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: redactedPaths, censor: '[redacted]' },
+      base: { service: 'certdesk' },
+      serializers: { err: (error: Error) => scrubError(pino.stdSerializers.err(error)) },
+    },
+    destination,
+  );
 }

@@ -145,7 +145,7 @@ export async function runService(config: Config, clock: Clock, log: Logger): Pro
   const { database } = serving;
   const ca = await openEmbeddedCa(config, clock, log);
   const isFirstStart = (await countCertificates(database.db)) === 0;
-  const demo = isFirstStart ? await loadDemoData({ db: database.db, clock, log, ca, dataDir: config.dataDir }) : undefined;
+  const demo = isFirstStart && config.isDemoDataEnabled ? await loadDemoData({ db: database.db, clock, log, ca, dataDir: config.dataDir }) : undefined;
   const jobs = await startJobs({ database: serving.jobDatabase, log, handlers: backgroundJobs(config, database, clock, log) });
   const server = await startServer(config, { database, clock, log });
   return {

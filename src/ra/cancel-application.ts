@@ -87,6 +87,10 @@ export async function cancelApplication(deps: RaDeps, input: { applicationId: st
     if (activeWindow(await listMaintenanceWindowsNotEndedBy(tx, now), now) !== undefined) return { ok: false, code: 'cancel.maintenance' };
     const application = await lockApplication(tx, input.applicationId);
     if (application === undefined) return { ok: false, code: 'cancel.notFound' };
+    // A second click on 取り消す, or a replay: the answer is the first one's.
+    if (application.state === 'cancelled' && application.cancelledAt !== null) {
+      return { ok: true, value: { acceptanceNumber: application.acceptanceNumber, cancelledAt: application.cancelledAt } };
+    }
     const next = nextState(application.state, 'cancel', application.finalAt, now);
     if (!next.ok) return { ok: false, code: 'application.notCancellable' };
     await markApplicationCancelled(tx, application.id, now);

@@ -63,9 +63,18 @@ export async function findApplicationById(db: Db | Tx, id: string): Promise<Appl
 }
 
 /** The application row held for the rest of the transaction (cancellation, finalisation). */
-export async function lockApplication(tx: Tx, id: string): Promise<(ApplicationRow & { couponId: string; passwordHash: string; registration: RegistrationJson }) | undefined> {
+export async function lockApplication(
+  tx: Tx,
+  id: string,
+): Promise<(ApplicationRow & { couponId: string; passwordHash: string; registration: RegistrationJson; cancelledAt: Date | null }) | undefined> {
   const [row] = await tx
-    .select({ ...applicationColumns, couponId: applications.couponId, passwordHash: applications.passwordHash, registration: applications.registration })
+    .select({
+      ...applicationColumns,
+      couponId: applications.couponId,
+      passwordHash: applications.passwordHash,
+      registration: applications.registration,
+      cancelledAt: applications.cancelledAt,
+    })
     .from(applications)
     .where(eq(applications.id, id))
     .for('update');

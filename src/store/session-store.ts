@@ -3,13 +3,17 @@ import type { Db } from './db.js';
 import { sessions } from './schema/tables.js';
 
 /** Sessions are keyed by the SHA-256 of the cookie value, so a database read leaks no cookie. */
-export async function loadSession(db: Db, idHash: string, now: Date): Promise<Record<string, unknown> | undefined> {
+export async function loadSession(
+  db: Db,
+  idHash: string,
+  now: Date,
+): Promise<{ data: Record<string, unknown>; expiresAt: Date } | undefined> {
   const [row] = await db
     .select({ data: sessions.data, expiresAt: sessions.expiresAt })
     .from(sessions)
     .where(eq(sessions.idHash, idHash));
   if (row === undefined || row.expiresAt.getTime() <= now.getTime()) return undefined;
-  return row.data;
+  return row;
 }
 
 export async function saveSession(

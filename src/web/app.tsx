@@ -85,9 +85,7 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   app.get('/lang/:lang', (c) => {
     const lang: Lang = c.req.param('lang') === 'en' ? 'en' : 'ja';
     setCookie(c, 'lang', lang, { path: '/', sameSite: 'Lax', secure: deps.isSecureCookie, httpOnly: true, maxAge: 365 * 24 * 3600 });
-    const next = c.req.query('next') ?? '/';
-    // Only our own paths: never an open redirect.
-    return c.redirect(/^\/(?![/\\])/.test(next) ? next : '/', 303);
+    return c.redirect(ownPath(c.req.query('next'), deps.publicUrl), 303);
   });
 
   // SPEC 3: an offline suggestion from Japan Post data, never a rule.
@@ -118,4 +116,12 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   });
 
   return app;
+}
+
+/** A path on this site to go back to, or '/': never an open redirect, never a bad header. */
+export function ownPath(next: string | undefined, publicUrl: string): string {
+  if (next === undefined || !next.startsWith('/') || /[\x00-\x1f\x7f\\]/.test(next)) return '/';
+  const base = new URL(publicUrl);
+  const url = new URL(next, base);
+  return url.origin === base.origin ? `${url.pathname}${url.search}` : '/';
 }

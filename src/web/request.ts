@@ -10,7 +10,8 @@ export function frameOf(c: Context<WebEnv>, deps: WebDeps, path = c.req.path): P
 /** The client address for rate limits: the socket's, or the proxy's header when we run behind one. */
 export function clientKeyOf(c: Context<WebEnv>, deps: WebDeps): string {
   if (deps.isBehindProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The rightmost entry is the one our proxy added; everything left of it the client wrote.
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   try {

@@ -4,7 +4,11 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { deleteSession, loadSession, saveSession } from '../store/session-store.js';
 import type { WebDeps, WebEnv } from './env.js';
 
-export const SESSION_IDLE_MS = 30 * 60 * 1000;
+/**
+ * Sessions end after 2 hours without a request, sliding: filling in the long form takes
+ * what it takes (WCAG 2.2.1), and every page view keeps the session alive.
+ */
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
 
 const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
 
@@ -92,9 +96,14 @@ export function sessions(deps: WebDeps): MiddlewareHandler<WebEnv> {
     const now = deps.clock.now();
     const presented = getCookie(c, name);
     let handle: SessionHandle | undefined;
+    let isDueForRenewal = false;
     if (presented !== undefined && /^[A-Za-z0-9_-]{43}$/.test(presented)) {
-      const data = await loadSession(deps.db, hashId(presented), now);
-      if (data !== undefined) handle = new SessionHandle(data as unknown as PortalSession, hashId(presented), presented, false);
+      const loaded = await loadSession(deps.db, hashId(presented), now);
+      if (loaded !== undefined) {
+        handle = new SessionHandle(loaded.data as unknown as PortalSession, hashId(presented), presented, false);
+        // Slide the expiry, writing at most once per quarter of the idle time.
+        isDueForRenewal = loaded.expiresAt.getTime() - now.getTime() < (SESSION_IDLE_MS * 3) / 4;
+      }
     }
     if (handle === undefined) {
       const id = randomBytes(32).toString('base64url');
@@ -103,7 +112,7 @@ export function sessions(deps: WebDeps): MiddlewareHandler<WebEnv> {
     c.set('session', handle);
     await next();
     if (handle.replacedIdHash !== undefined) await deleteSession(deps.db, handle.replacedIdHash);
-    if (handle.isChanged || (!handle.isNew && c.req.method === 'POST')) {
+    if (handle.isChanged || isDueForRenewal || (!handle.isNew && c.req.method === 'POST')) {
       await saveSession(deps.db, handle.idHash, handle.data as unknown as Record<string, unknown>, now, new Date(now.getTime() + SESSION_IDLE_MS));
       setCookie(c, name, handle.cookieValue, {
         path: '/',

@@ -56,8 +56,12 @@ describe(cancelApplication.name, () => {
     world.clock.advance(59 * MINUTE + 59_000);
     const found = await findApplicationToCancel(deps, { acceptanceNumber: application.acceptanceNumber, email: 'APPLICANT@example.jp', password, clientKey: 't1' });
     expect(found.ok && found.value.state).toBe('provisional');
-    const cancelled = await cancelApplication(deps, { applicationId: application.id });
+    const [cancelled, doubleClick] = await Promise.all([
+      cancelApplication(deps, { applicationId: application.id }),
+      cancelApplication(deps, { applicationId: application.id }),
+    ]);
     expect(cancelled.ok).toBe(true);
+    expect(doubleClick).toEqual(cancelled); // the second click sees the first one's answer
     expect(await couponState(coupon)).toBe('available');
 
     const again = await apply(coupon);

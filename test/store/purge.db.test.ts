@@ -18,7 +18,7 @@ describe(deleteExpiredSessions.name, () => {
     await saveSession(database.db, 'old', { csrf: 'a' }, at('2026-11-27T00:00:00Z'), at('2026-11-27T00:30:00Z'));
     await saveSession(database.db, 'live', { csrf: 'b' }, at('2026-11-27T00:20:00Z'), at('2026-11-27T00:50:00Z'));
     expect(await deleteExpiredSessions(database.db, at('2026-11-27T00:40:00Z'))).toBe(1);
-    expect(await loadSession(database.db, 'live', at('2026-11-27T00:40:00Z'))).toEqual({ csrf: 'b' });
+    expect((await loadSession(database.db, 'live', at('2026-11-27T00:40:00Z')))?.data).toEqual({ csrf: 'b' });
     expect(await loadSession(database.db, 'old', at('2026-11-27T00:10:00Z'))).toBeUndefined();
   });
 });

@@ -105,6 +105,28 @@ describe('renewal lookup', () => {
     expect(res.status).toBe(403);
   });
 
+  it('counts a client by the address our proxy saw, whatever it writes to the left of it', async () => {
+    world.clock.advance(2 * 60 * 60 * 1000);
+    const client = new PortalClient(world.app);
+    await client.get('/renew');
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await world.app.request(`${client.origin}/renew/search`, {
+        method: 'POST',
+        body: new URLSearchParams({ email: 'x@example.jp', password: 'guess-123', certificateCode: `AAAA-AAAA-AAAA-AAAA-AA${String(i).padStart(2, '0')}`, _csrf: client.csrf() }),
+        headers: {
+          cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          origin: client.origin,
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': `10.${i}.0.1, 203.0.113.9`,
+        },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
   it('refuses a POST without the form token', async () => {
     const client = new PortalClient(world.app);
     await client.get('/renew');
@@ -211,6 +233,20 @@ describe('renewal form and submission', () => {
     const again = new PortalClient(world.app);
     await lookup(again, demoSubscriber(world, 'renewable-expired'));
     expect(again.lastHtml).toContain(uniformMessage);
+  });
+
+  it('keeps a session alive while the subscriber keeps working, past the idle time', async () => {
+    const client = new PortalClient(world.app);
+    await chooseRenewable(client);
+    const fields = { ...formFields(client.lastHtml), ...couponParts(world.demo.coupons[6]!) };
+    world.clock.advance(100 * 60_000);
+    await client.get('/renew/form');
+    world.clock.advance(100 * 60_000);
+    const res = await client.post('/renew/confirm', fields);
+    expect(res.status).toBe(200);
+    expect(client.lastHtml).toContain('この内容で更新の申請を行いますか？');
+    world.clock.advance(121 * 60_000);
+    expect((await client.post('/renew/back', {})).status).toBe(403); // idle for longer than two hours
   });
 
   it('warns on the confirmation screen when maintenance starts within the hour', async () => {

@@ -153,10 +153,8 @@ export function cancelRoutes(deps: WebDeps): Hono<WebEnv> {
     const session = c.get('session');
     const applicationId = session.data.cancel?.applicationId;
     if (applicationId === undefined) return expired(c);
+    // The session keeps the application, so a second click shows the same answer.
     const result = await cancelApplication(ra, { applicationId });
-    session.update((s) => {
-      delete s.cancel;
-    });
     const frame = frameOf(c, deps, '/cancel');
     const t = cancelText[frame.lang];
     if (!result.ok) {
