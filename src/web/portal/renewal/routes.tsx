@@ -14,15 +14,8 @@ import { commonText } from '../../messages.js';
 import { formOf, frameOf, clientKeyOf } from '../../request.js';
 import type { RenewalProgress } from '../../session.js';
 import { errorMessage } from '../input-messages.js';
-import {
-  ApplicationAcceptedPage,
-  ApplicationConfirmPage,
-  ApplicationFormPage,
-  LookupPage,
-  NotAvailablePage,
-  SelectPage,
-  type FlowPaths,
-} from '../application-views.js';
+import { ApplicationAcceptedPage, ApplicationConfirmPage, ApplicationFormPage, type FlowPaths } from '../application-views.js';
+import { LookupPage, NotAvailablePage, SelectPage } from './views.js';
 import { renewalText } from './messages.js';
 
 const paths: FlowPaths = { base: '/renew', backFromForm: '/renew', isPasswordRequired: false };
