@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { renewalBlockingStates } from '../domain/application-state.js';
 import type { Db, Tx } from './db.js';
 import { applications, certificates, organisations, subscribers, type RegistrationJson } from './schema/tables.js';
 
@@ -71,7 +72,7 @@ export interface RenewalCandidateRow {
 const activeRenewal = sql<boolean>`exists (
   select 1 from ${applications}
   where ${applications.renewsCertificateId} = ${certificates.id}
-    and ${applications.state} in ('provisional', 'final', 'approved', 'issued'))`;
+    and ${inArray(applications.state, [...renewalBlockingStates])})`;
 
 const candidateColumns = {
   certificateId: certificates.id,

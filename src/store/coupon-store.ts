@@ -77,20 +77,6 @@ export async function listCouponNumbers(db: Db, state: CouponState, limit: numbe
   return rows.map((r) => r.number);
 }
 
-export async function couponHistory(db: Db, couponId: string) {
-  return db
-    .select({
-      at: couponEvents.at,
-      fromState: couponEvents.fromState,
-      toState: couponEvents.toState,
-      applicationId: couponEvents.applicationId,
-      actor: couponEvents.actor,
-    })
-    .from(couponEvents)
-    .where(eq(couponEvents.couponId, couponId))
-    .orderBy(asc(couponEvents.id));
-}
-
 /** locked → available (cancellation) or locked → consumed (final acceptance), for this application only. */
 export async function settleLockedCoupon(
   tx: Tx,

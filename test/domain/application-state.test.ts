@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CANCEL_GRACE_MS, effectiveState, finalAtFor, nextState } from '../../src/domain/application-state.js';
+import fs from 'node:fs';
+import { CANCEL_GRACE_MS, effectiveState, finalAtFor, nextState, renewalBlockingStates } from '../../src/domain/application-state.js';
 
 const provisionalAt = new Date('2026-11-27T01:00:00Z');
 const finalAt = finalAtFor(provisionalAt);
@@ -56,5 +57,14 @@ describe(nextState.name, () => {
   });
   it('cannot cancel a cancelled application again', () => {
     expect(nextState('cancelled', 'cancel', finalAt, at(0))).toEqual({ ok: false, code: 'application.notCancellable' });
+  });
+});
+
+describe('renewalBlockingStates', () => {
+  it('are the states of the one-renewal-per-certificate index in the migrations', () => {
+    const migrations = fs.readdirSync('src/store/migrations').filter((f) => f.endsWith('.sql'));
+    const sql = migrations.map((f) => fs.readFileSync(`src/store/migrations/${f}`, 'utf8')).join('\n');
+    const index = /applications_one_renewal_per_certificate[^;]*WHERE state in \(([^)]*)\)/.exec(sql);
+    expect(index?.[1]?.split(',').map((s) => s.trim().replace(/'/g, ''))).toEqual([...renewalBlockingStates]);
   });
 });

@@ -112,7 +112,8 @@ export const applications = pgTable(
   (t) => [
     uniqueIndex('applications_acceptance_number_key').on(t.acceptanceNumber),
     uniqueIndex('applications_submission_key_key').on(t.submissionKey),
-    // SPEC 1.1 step 2: at most one renewal in progress or done per certificate.
+    // SPEC 1.1 step 2: at most one renewal in progress or done per certificate. The states
+    // are renewalBlockingStates (src/domain/application-state.ts); a test keeps them equal.
     uniqueIndex('applications_one_renewal_per_certificate')
       .on(t.renewsCertificateId)
       .where(sql`state in ('provisional', 'final', 'approved', 'issued')`),
