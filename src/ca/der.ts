@@ -3,7 +3,8 @@
  * slicing raw fields out of an encoding (so the issuer name we chain to is the
  * CA's own bytes, RFC 5280 4.1.2.4) and assembling a Certificate around the
  * exact TBSCertificate bytes that were linted (SPEC §4: "the signed certificate
- * matches what was linted").
+ * matches what was linted"); and the handful of primitives (OBJECT IDENTIFIER,
+ * OCTET STRING, small INTEGERs) the encrypted CA key file is built from.
  */
 
 export interface DerElement {
@@ -100,6 +101,97 @@ export function unsignedIntegerContent(bytes: Uint8Array): Uint8Array<ArrayBuffe
     return Uint8Array.of(0);
   }
   return (byteAt(magnitude, 0) & 0x80) !== 0 ? concatBytes([Uint8Array.of(0), magnitude]) : magnitude;
+}
+
+/** An OCTET STRING. */
+export function encodeOctetString(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return encodeDer(0x04, bytes);
+}
+
+/** An INTEGER holding a non-negative safe integer (iteration counts, key lengths). */
+export function encodeNonNegativeInteger(value: number): Uint8Array<ArrayBuffer> {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`DER: ${value} is not a non-negative safe integer`);
+  }
+  const octets: number[] = [];
+  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) {
+    octets.unshift(rest % 256);
+  }
+  return encodeUnsignedInteger(Uint8Array.from(octets));
+}
+
+/** The value of an INTEGER's content octets, when it is a non-negative safe integer; else throws. */
+export function decodeNonNegativeInteger(content: Uint8Array): number {
+  const first = byteAt(content, 0);
+  if ((first & 0x80) !== 0) {
+    throw new Error('DER: negative INTEGER');
+  }
+  if (content.length > 1 && first === 0 && (byteAt(content, 1) & 0x80) === 0) {
+    throw new Error('DER: INTEGER is not minimally encoded');
+  }
+  let value = 0;
+  for (const octet of content) {
+    value = value * 256 + octet;
+    if (!Number.isSafeInteger(value)) {
+      throw new Error('DER: INTEGER is too large');
+    }
+  }
+  return value;
+}
+
+/** An OBJECT IDENTIFIER from its dotted form, e.g. "1.2.840.113549.1.5.13" (X.690 8.19). */
+export function encodeObjectIdentifier(oid: string): Uint8Array<ArrayBuffer> {
+  const arcs = oid.split('.').map((arc) => (/^(0|[1-9][0-9]*)$/.test(arc) ? Number(arc) : Number.NaN));
+  const [first, second, ...rest] = arcs;
+  if (
+    first === undefined ||
+    second === undefined ||
+    !arcs.every((arc) => Number.isSafeInteger(arc)) ||
+    first > 2 ||
+    (first < 2 && second > 39)
+  ) {
+    throw new Error(`DER: ${JSON.stringify(oid)} is not an object identifier`);
+  }
+  const octets = [first * 40 + second, ...rest].flatMap((arc) => {
+    const base128: number[] = [arc % 128];
+    for (let high = Math.floor(arc / 128); high > 0; high = Math.floor(high / 128)) {
+      base128.unshift(0x80 | high % 128);
+    }
+    return base128;
+  });
+  return encodeDer(0x06, Uint8Array.from(octets));
+}
+
+/** The dotted form of an OBJECT IDENTIFIER's content octets. */
+export function decodeObjectIdentifier(content: Uint8Array): string {
+  const values: number[] = [];
+  let value = 0;
+  let isStartOfArc = true;
+  for (const octet of content) {
+    if (isStartOfArc && octet === 0x80) {
+      throw new Error('DER: OBJECT IDENTIFIER arc is not minimally encoded');
+    }
+    value = value * 128 + (octet & 0x7f);
+    if (!Number.isSafeInteger(value)) {
+      throw new Error('DER: OBJECT IDENTIFIER arc is too large');
+    }
+    isStartOfArc = (octet & 0x80) === 0;
+    if (isStartOfArc) {
+      values.push(value);
+      value = 0;
+    }
+  }
+  const [head, ...rest] = values;
+  if (head === undefined || !isStartOfArc) {
+    throw new Error('DER: truncated OBJECT IDENTIFIER');
+  }
+  const first = Math.min(Math.floor(head / 40), 2);
+  return [first, head - first * 40, ...rest].join('.');
+}
+
+/** NULL (AlgorithmIdentifier parameters). */
+export function encodeNull(): Uint8Array<ArrayBuffer> {
+  return Uint8Array.of(0x05, 0x00);
 }
 
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
