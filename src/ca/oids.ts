@@ -79,3 +79,11 @@ export const namedCurveOids = {
   'P-384': '1.3.132.0.34',
   'P-521': '1.3.132.0.35',
 } as const;
+
+/** Password-based encryption of the CA key files (RFC 8018, NIST CSOR). */
+export const keyEncryptionOids = {
+  pbes2: '1.2.840.113549.1.5.13',
+  pbkdf2: '1.2.840.113549.1.5.12',
+  hmacWithSHA256: '1.2.840.113549.2.9',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+} as const;

@@ -1,20 +1,52 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createPrivateKey, createPublicKey, pbkdf2, randomBytes, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { toArrayBuffer } from '../der.js';
+import { promisify } from 'node:util';
+import {
+  concatBytes,
+  encodeNonNegativeInteger,
+  encodeNull,
+  encodeObjectIdentifier,
+  encodeOctetString,
+  encodeSequence,
+  toArrayBuffer,
+} from '../der.js';
+import { keyEncryptionOids } from '../oids.js';
+import { toPem } from '../pem.js';
 import { webCrypto } from '../webcrypto.js';
 import { writeNewFile } from '../write-new-file.js';
 
 /**
  * CA private keys at rest (SPEC §4: "CA keys in an encrypted key file").
  *
- * Format: PEM "ENCRYPTED PRIVATE KEY", i.e. PKCS#8 EncryptedPrivateKeyInfo with
- * PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) as OpenSSL writes it, so
- * `openssl pkey -in root.key.pem -passin …` reads it. The key is decrypted only
- * into memory and imported as a non-extractable WebCrypto key.
+ * Format: PEM "ENCRYPTED PRIVATE KEY", i.e. PKCS#8 EncryptedPrivateKeyInfo
+ * (RFC 5958) with PBES2 (RFC 8018): PBKDF2-HMAC-SHA256 with a 16-byte random
+ * salt and {@link keyFileIterations} iterations, then AES-256-CBC with a random
+ * IV. We encode it ourselves because Node's `KeyObject.export({ cipher })` uses
+ * OpenSSL's default of 2,048 iterations and offers no way to raise it. OpenSSL
+ * reads the result, so `openssl pkey -in root.key.pem -passin …` works. The key
+ * is decrypted only into memory and imported as a non-extractable WebCrypto key.
  */
 
-const encryptedPemHeader = '-----BEGIN ENCRYPTED PRIVATE KEY-----';
+/**
+ * PBKDF2-HMAC-SHA256 iterations of a new key file, and the least writeKeyFile
+ * accepts: OWASP Password Storage Cheat Sheet (2023) for PBKDF2-HMAC-SHA256.
+ */
+export const keyFileIterations = 600_000;
+
+export interface WriteKeyFileOptions {
+  /** PBKDF2 iterations; at least {@link keyFileIterations}, which is also the default. */
+  readonly iterations?: number;
+}
+
+const encryptedPemLabel = 'ENCRYPTED PRIVATE KEY';
+const encryptedPemHeader = `-----BEGIN ${encryptedPemLabel}-----`;
 const keyFileMode = 0o600;
+const saltBytes = 16;
+const aesBlockBytes = 16;
+const aes256KeyBytes = 32;
+
+/** crypto.pbkdf2 runs on the libuv thread pool: deriving a key does not block the event loop. */
+const pbkdf2Async = promisify(pbkdf2);
 
 /** Writes `privateKey` (which must be extractable) to a new file, mode 0600; never overwrites. */
 export async function writeKeyFile(
@@ -22,14 +54,53 @@ export async function writeKeyFile(
   privateKey: CryptoKey,
   passphrase: string,
   crypto: Crypto = webCrypto,
+  options: WriteKeyFileOptions = {},
 ): Promise<void> {
   if (passphrase.length === 0) {
     throw new Error('a CA key passphrase must not be empty');
   }
-  const pkcs8 = await crypto.subtle.exportKey('pkcs8', privateKey);
-  const keyObject = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
-  const pem = keyObject.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase });
-  await writeNewFile(path, pem.toString(), keyFileMode);
+  const iterations = options.iterations ?? keyFileIterations;
+  if (!Number.isSafeInteger(iterations) || iterations < keyFileIterations) {
+    throw new Error(`a CA key file needs at least ${keyFileIterations} PBKDF2 iterations, not ${iterations}`);
+  }
+  const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', privateKey));
+  try {
+    const der = await encryptPrivateKeyInfo(pkcs8, passphrase, iterations);
+    await writeNewFile(path, toPem(der, encryptedPemLabel), keyFileMode);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/**
+ * EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm, encryptedData OCTET STRING }
+ * with encryptionAlgorithm = PBES2 { keyDerivationFunc PBKDF2, encryptionScheme aes256-CBC }.
+ */
+async function encryptPrivateKeyInfo(pkcs8: Uint8Array, passphrase: string, iterations: number): Promise<Uint8Array<ArrayBuffer>> {
+  const salt = randomBytes(saltBytes);
+  const iv = randomBytes(aesBlockBytes);
+  const key = await pbkdf2Async(passphrase, salt, iterations, aes256KeyBytes, 'sha256');
+  let encrypted: Uint8Array;
+  try {
+    const cipher = createCipheriv('aes-256-cbc', key, iv);
+    encrypted = concatBytes([cipher.update(pkcs8), cipher.final()]);
+  } finally {
+    key.fill(0);
+  }
+  const pbkdf2Parameters = encodeSequence([
+    encodeOctetString(salt),
+    encodeNonNegativeInteger(iterations),
+    // keyLength omitted: AES-256 fixes it (RFC 8018 A.2).
+    encodeSequence([encodeObjectIdentifier(keyEncryptionOids.hmacWithSHA256), encodeNull()]),
+  ]);
+  const pbes2Parameters = encodeSequence([
+    encodeSequence([encodeObjectIdentifier(keyEncryptionOids.pbkdf2), pbkdf2Parameters]),
+    encodeSequence([encodeObjectIdentifier(keyEncryptionOids.aes256Cbc), encodeOctetString(iv)]),
+  ]);
+  return encodeSequence([
+    encodeSequence([encodeObjectIdentifier(keyEncryptionOids.pbes2), pbes2Parameters]),
+    encodeOctetString(encrypted),
+  ]);
 }
 
 /**
