@@ -190,6 +190,27 @@ describe(readKeyFile.name, () => {
     await expectSigningKeyOf(path, original);
   });
 
+  it('keeps the event loop turning while it derives the key', async () => {
+    // OpenSSL's own decryption would run all 600,000 iterations in one blocking call.
+    let longestGapMs = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, now - last);
+      last = now;
+    }, 1);
+    const started = performance.now();
+    try {
+      await readKeyFile(shared.path, passphrase);
+      // A blocking call at the end would leave no tick after it: count the gap up to now.
+      longestGapMs = Math.max(longestGapMs, performance.now() - last);
+    } finally {
+      clearInterval(ticker);
+    }
+    const tookMs = performance.now() - started;
+    expect(longestGapMs).toBeLessThan(tookMs / 2);
+  });
+
   it('fails clearly on a wrong passphrase', async () => {
     await expect(readKeyFile(shared.path, 'not the passphrase')).rejects.toThrow(`CA key file ${shared.path}: wrong passphrase, or the file is damaged`);
   });
