@@ -328,11 +328,12 @@ describe(issueCertificate.name, () => {
 });
 
 describe(randomSerialNumber.name, () => {
-  it('returns 20 random bytes as hex with the top bit cleared', () => {
-    const serials = Array.from({ length: 200 }, () => randomSerialNumber());
+  it('returns 20 random bytes as hex, positive and never with a leading zero octet', () => {
+    const serials = Array.from({ length: 2000 }, () => randomSerialNumber());
     for (const serial of serials) {
-      expect(serial).toMatch(/^[0-7][0-9a-f]{39}$/);
-      expect(BigInt(`0x${serial}`) > 0n).toBe(true);
+      expect(serial).toMatch(/^[4-7][0-9a-f]{39}$/);
+      // Exactly 20 octets in DER: the hex stored is the hex the certificate carries.
+      expect(BigInt(`0x${serial}`).toString(16)).toBe(serial);
     }
     expect(new Set(serials).size).toBe(serials.length);
   });

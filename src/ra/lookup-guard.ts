@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { countAttempt, peekAttempts } from '../store/rate-limit-store.js';
+import type { CoreDeps } from './deps.js';
+
+/**
+ * Limits for the lookups that take a secret (SPEC 1.1 step 3, 1.3, 1.7), shaped so that a
+ * stranger cannot turn them against the owner (issue #6 defect 8):
+ * - every attempt counts against the client that makes it, and only that client;
+ * - failures count per (subject, client), so one guesser locks only themselves;
+ * - failures also count per subject from everyone, with a ceiling high enough that a
+ *   stranger needs many networks to reach it, and low enough that distributed guessing of
+ *   an 8-character password stays hopeless. The owner keeps a way past it that a guesser
+ *   lacks: the one-time cancellation link in the provisional-acceptance mail.
+ * A successful lookup costs the subject nothing.
+ */
+export interface LookupLimits {
+  perClient: { max: number; windowMs: number };
+  failuresPerSubjectAndClient: { max: number; windowMs: number };
+  failuresPerSubject: { max: number; windowMs: number };
+}
+
+const MINUTE = 60_000;
+
+export const lookupLimits: LookupLimits = {
+  perClient: { max: 20, windowMs: 15 * MINUTE },
+  failuresPerSubjectAndClient: { max: 5, windowMs: 60 * MINUTE },
+  failuresPerSubject: { max: 50, windowMs: 60 * MINUTE },
+};
+
+export type LookupPurpose = 'renewal' | 'cancel' | 'status';
+
+export interface LookupAttempt {
+  purpose: LookupPurpose;
+  /** What is looked up: the certificate code or acceptance number, canonical. */
+  subject: string;
+  clientKey: string;
+}
+
+/** The subject as a counter key: hashed, so rate-limit rows never hold a code. */
+const subjectKey = (a: LookupAttempt) => createHash('sha256').update(`${a.purpose}:${a.subject}`).digest('base64url').slice(0, 32);
+
+const keys = (a: LookupAttempt) => ({
+  client: `lookup:${a.purpose}:client:${a.clientKey}`,
+  subjectAndClient: `lookup:${a.purpose}:fail:${subjectKey(a)}:${a.clientKey}`,
+  subject: `lookup:${a.purpose}:fail:${subjectKey(a)}`,
+});
+
+/** Counts this attempt against its client; says whether any limit stands in its way. */
+export async function isLookupAllowed(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<boolean> {
+  const now = deps.clock.now();
+  const k = keys(attempt);
+  const client = await countAttempt(deps.db, k.client, now, limits.perClient.windowMs);
+  const subjectAndClient = await peekAttempts(deps.db, k.subjectAndClient, now, limits.failuresPerSubjectAndClient.windowMs);
+  const subject = await peekAttempts(deps.db, k.subject, now, limits.failuresPerSubject.windowMs);
+  const isAllowed =
+    client <= limits.perClient.max &&
+    subjectAndClient < limits.failuresPerSubjectAndClient.max &&
+    subject < limits.failuresPerSubject.max;
+  if (!isAllowed) deps.log.warn({ event: 'lookup.rateLimited', purpose: attempt.purpose, client, subjectAndClient, subject }, 'lookup rate-limited');
+  return isAllowed;
+}
+
+export async function recordLookupFailure(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<void> {
+  const now = deps.clock.now();
+  const k = keys(attempt);
+  await countAttempt(deps.db, k.subjectAndClient, now, limits.failuresPerSubjectAndClient.windowMs);
+  await countAttempt(deps.db, k.subject, now, limits.failuresPerSubject.windowMs);
+}
