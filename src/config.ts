@@ -1,5 +1,7 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Site } from './domain/site.js';
 
 /**
  * Environment → Config, read once by the composition root (STYLE §6). Every setting
@@ -15,8 +17,20 @@ const schema = z.object({
     .optional(),
   PUBLIC_URL: z.url().optional(),
   CA_KEY_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
-  PRODUCT_NAME: z.string().min(1).default('certdesk 個人用電子証明書 Class2 スタンダード'),
+  BRAND_NAME: z.string().min(1).max(40).default('certdesk'),
+  PRODUCT_NAME: z.string().min(1).max(80).default('個人用電子証明書 Class2 スタンダード'),
   CA_NAME: z.string().min(1).default('certdesk Demo CA'),
+  // SPEC 1.8: who we are and where to ask. The defaults say plainly that this is a demo.
+  OPERATOR_NAME: z.string().min(1).max(80).default('certdesk デモ運営株式会社(架空)'),
+  SUPPORT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SUPPORT_PHONE: z
+    .string()
+    .regex(/^[0-9０-９+()\- ]{6,20}$/, 'must be a phone number, e.g. 03-1234-5678')
+    .optional(),
+  SUPPORT_HOURS: z.string().min(1).max(80).default('平日9:00〜18:00(土日祝・年末年始を除く)'),
+  REPOSITORY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** IPv6 clients are counted by this prefix (issue #6 defect 9): one subscriber's network is a /64. */
+  IPV6_CLIENT_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
   SMTP_URL: z
@@ -41,8 +55,11 @@ export interface Config {
   /** Cookies get Secure and the __Host- prefix unless the site is plain http off loopback. */
   isSecureCookie: boolean;
   caKeyPassphrase: string | undefined;
-  productName: string;
+  /** Brand, product, operator and support desk (SPEC 1.8). */
+  site: Site;
   caName: string;
+  /** Prefix length by which IPv6 clients are counted for rate limits. */
+  ipv6ClientPrefix: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** Take the client address from X-Forwarded-For (only behind a proxy we run). */
   isBehindProxy: boolean;
@@ -67,10 +84,23 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     };
   }
   const e = parsed.data;
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  const publicUrl = (e.PUBLIC_URL ?? `http://${hostForUrl(e.HOST)}:${e.PORT}`).replace(/\/+$/, '');
+  if (!URL.canParse(publicUrl)) return { ok: false, problems: [`HOST: ${e.HOST} cannot be part of an address; set PUBLIC_URL`] };
   const url = new URL(publicUrl);
   const isLoopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   const isListeningOnLoopback = ['localhost', '127.0.0.1', '::1'].includes(e.HOST);
+  const site: Site = {
+    brandName: e.BRAND_NAME,
+    productName: e.PRODUCT_NAME,
+    publicUrl,
+    operator: {
+      name: e.OPERATOR_NAME,
+      supportUrl: e.SUPPORT_URL ?? `${publicUrl}/help/contact`,
+      supportPhone: e.SUPPORT_PHONE,
+      supportHours: e.SUPPORT_HOURS,
+      repositoryUrl: e.REPOSITORY_URL ?? `${publicUrl}/help/repository`,
+    },
+  };
   return {
     ok: true,
     value: {
@@ -81,18 +111,29 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       publicUrl,
       isSecureCookie: url.protocol === 'https:' || isLoopback,
       caKeyPassphrase: e.CA_KEY_PASSPHRASE,
-      productName: e.PRODUCT_NAME,
+      site,
       caName: e.CA_NAME,
+      ipv6ClientPrefix: e.IPV6_CLIENT_PREFIX,
       logLevel: e.LOG_LEVEL,
       isBehindProxy: e.TRUST_PROXY === '1',
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,
-      // On by default only for the embedded demo (no SMTP, no PostgreSQL server): a production
-      // deployment that forgets SMTP_URL must not publish its mail.
-      isMailViewerEnabled: (e.MAIL_VIEWER ?? (e.SMTP_URL === undefined && e.DATABASE_URL === undefined && isLoopback && isListeningOnLoopback ? '1' : '0')) === '1',
+      // On by default only for the embedded demo (no SMTP, no PostgreSQL server, nobody but
+      // this machine can reach it): a deployment that forgets SMTP_URL must not publish its
+      // mail. A PUBLIC_URL means a proxy may publish the site, so then only MAIL_VIEWER=1 does.
+      isMailViewerEnabled:
+        (e.MAIL_VIEWER ??
+          (e.SMTP_URL === undefined && e.DATABASE_URL === undefined && e.PUBLIC_URL === undefined && isLoopback && isListeningOnLoopback ? '1' : '0')) === '1',
       // Demo subscribers and free coupons belong to the embedded demo only, never by default
       // to a PostgreSQL deployment, whose CA is real.
       isDemoDataEnabled: (e.DEMO_DATA ?? (e.DATABASE_URL === undefined ? '1' : '0')) === '1',
     },
   };
+}
+
+/** A listening address as the host part of a URL: IPv6 in brackets, the wildcards as loopback. */
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return net.isIPv6(host) ? `[${host}]` : host;
 }

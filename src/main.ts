@@ -15,7 +15,11 @@ import { deleteStaleRateLimits } from './store/rate-limit-store.js';
 import { deleteExpiredSessions } from './store/session-store.js';
 import { smtpTransport } from './mail/smtp.js';
 import { finaliseDueApplications } from './ra/finalise-applications.js';
+import { PasswordHasher } from './ra/application-password.js';
+import type { RaDeps } from './ra/deps.js';
+import { loadOrCreateSecret } from './store/secret-store.js';
 import { createApp } from './web/app.js';
+import type { WebDeps } from './web/env.js';
 
 /** The composition root (STYLE §1): builds the adapters and passes them down. */
 export function databaseTargetOf(config: Config): DatabaseTarget {
@@ -86,33 +90,41 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, deps: { database: Database; clock: Clock; log: Logger }): Promise<RunningServer> {
-  const app = createApp({
-    db: deps.database.db,
+/** What the web layer gets: the adapters, and the settings it translates with. */
+export async function webDepsOf(config: Config, deps: { db: Database['db']; clock: Clock; log: Logger; passwords: PasswordHasher }): Promise<WebDeps> {
+  return {
+    db: deps.db,
     clock: deps.clock,
     log: deps.log,
-    productName: config.productName,
+    passwords: deps.passwords,
+    site: config.site,
     caName: config.caName,
-    publicUrl: config.publicUrl,
     isSecureCookie: config.isSecureCookie,
     isBehindProxy: config.isBehindProxy,
+    ipv6ClientPrefix: config.ipv6ClientPrefix,
     isMailViewerEnabled: config.isMailViewerEnabled,
-  });
+    // Shared by every process on the database, so a form signed by one is accepted by all.
+    secrets: { csrfKey: await loadOrCreateSecret(deps.db, 'csrf', deps.clock.now()) },
+  };
+}
+
+export async function startServer(config: Config, deps: { database: Database; clock: Clock; log: Logger; passwords: PasswordHasher }): Promise<RunningServer> {
+  const app = createApp(await webDepsOf(config, { ...deps, db: deps.database.db }));
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   return {
-    url: config.publicUrl,
+    url: config.site.publicUrl,
     port,
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }
 
 /** What the background jobs do (STYLE §5: each only catches up with the clock). */
-export function backgroundJobs(config: Config, database: Database, clock: Clock, log: Logger): JobHandlers {
-  const ra = { db: database.db, clock, log, site: { productName: config.productName, publicUrl: config.publicUrl } };
+export function backgroundJobs(config: Config, database: Database, clock: Clock, log: Logger, passwords: PasswordHasher): JobHandlers {
+  const ra: RaDeps = { db: database.db, clock, log, site: config.site, passwords };
   const smtpUrl = config.smtpUrl;
   return {
     'finalise-applications': async () => {
@@ -144,10 +156,12 @@ export async function runService(config: Config, clock: Clock, log: Logger): Pro
   const serving = await openServingDatabase(config, log);
   const { database } = serving;
   const ca = await openEmbeddedCa(config, clock, log);
+  // One hasher for the process: every argon2 computation waits its turn here (issue #6 defect 6).
+  const passwords = new PasswordHasher();
   const isFirstStart = (await countCertificates(database.db)) === 0;
-  const demo = isFirstStart && config.isDemoDataEnabled ? await loadDemoData({ db: database.db, clock, log, ca, dataDir: config.dataDir }) : undefined;
-  const jobs = await startJobs({ database: serving.jobDatabase, log, handlers: backgroundJobs(config, database, clock, log) });
-  const server = await startServer(config, { database, clock, log });
+  const demo = isFirstStart && config.isDemoDataEnabled ? await loadDemoData({ db: database.db, clock, log, passwords, ca, dataDir: config.dataDir }) : undefined;
+  const jobs = await startJobs({ database: serving.jobDatabase, log, handlers: backgroundJobs(config, database, clock, log, passwords) });
+  const server = await startServer(config, { database, clock, log, passwords });
   return {
     url: server.url,
     demo,

@@ -7,6 +7,7 @@ import { createLogger } from '../log.js';
 import { openEmbeddedCa } from '../ca/embedded-ca.js';
 import { openMigratedDatabase, runService } from '../main.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
+import { PasswordHasher } from '../ra/application-password.js';
 import { loadDemoData } from '../ra/load-demo-data.js';
 
 function configOrExit(): Config {
@@ -69,7 +70,7 @@ program
     const log = createLogger(options.json ? 'warn' : config.logLevel, pino.destination(2));
     const database = await openMigratedDatabase(config, log);
     const ca = await openEmbeddedCa(config, systemClock, log);
-    const demo = await loadDemoData({ db: database.db, clock: systemClock, log, ca, dataDir: config.dataDir });
+    const demo = await loadDemoData({ db: database.db, clock: systemClock, log, passwords: new PasswordHasher(), ca, dataDir: config.dataDir });
     await database.close();
     if (options.json) {
       process.stdout.write(`${JSON.stringify(demo, null, 2)}\n`);

@@ -75,6 +75,14 @@ export function windowStartingWithin<W extends MaintenancePeriod>(windows: reado
 }
 
 /** Seconds until the window ends, rounded up, at least 1 (RFC 9110 §10.2.3 Retry-After). */
+/** Windows worth announcing on the home page and each flow's first page: active, or starting within a week (issue #6). */
+export const NOTICE_HORIZON_MS = 7 * DAY_MS;
+
+/** The window to announce at `now`: the active one, else the next one starting within the horizon. */
+export function windowToAnnounce<W extends MaintenancePeriod>(windows: readonly W[], now: Date, horizonMs = NOTICE_HORIZON_MS): W | undefined {
+  return windowStartingWithin(windows, now, horizonMs);
+}
+
 export function retryAfterSeconds(window: MaintenancePeriod, now: Date): number {
   return Math.max(1, Math.ceil((window.endsAt.getTime() - now.getTime()) / 1000));
 }

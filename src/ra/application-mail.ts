@@ -1,14 +1,21 @@
 import type { ApplicationKind } from '../domain/application-state.js';
 import { enqueueMail } from '../mail/outbox.js';
-import type { MailMessage } from '../mail/templates/render-mail.js';
+import type { MailMessage, MailRecipient } from '../mail/templates/mail-message.js';
 import type { Tx } from '../store/db.js';
 import type { RegistrationJson } from '../store/schema/tables.js';
 import type { Site } from './deps.js';
 
-type ApplicationMail =
-  | { template: 'application.provisional'; provisionalAt: Date; finalAt: Date }
-  | { template: 'application.cancelled'; cancelledAt: Date }
-  | { template: 'application.final'; finalisedAt: Date };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type ApplicationMail = DistributiveOmit<MailMessage, 'kind' | 'recipient' | 'acceptanceNumber'>;
+
+/** The addressee of an application's mails, from its registration. */
+export function recipientOf(registration: RegistrationJson): MailRecipient {
+  return {
+    organisation: registration['orgNameJa'] ?? '',
+    department: registration['departmentJa'] ?? '',
+    name: [registration['lastNameJa'], registration['firstNameJa']].filter(Boolean).join(' '),
+  };
+}
 
 /**
  * Queue the mail that an application's state change causes, in that change's
@@ -22,13 +29,12 @@ export async function queueApplicationMail(
   mail: ApplicationMail,
   now: Date,
 ): Promise<void> {
-  const name = [application.registration['lastNameJa'], application.registration['firstNameJa']].filter(Boolean).join(' ');
-  const message = { ...mail, kind: application.kind, name, acceptanceNumber: application.acceptanceNumber } as MailMessage;
+  const message = { ...mail, kind: application.kind, recipient: recipientOf(application.registration), acceptanceNumber: application.acceptanceNumber } as MailMessage;
   await enqueueMail(tx, {
     dedupeKey: `${mail.template}:${application.id}`,
     to: application.email,
     message,
-    context: { productName: site.productName, publicUrl: site.publicUrl, lang: application.lang },
+    context: { site, lang: application.lang },
     now,
   });
 }

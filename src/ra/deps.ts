@@ -1,6 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { Site } from '../domain/site.js';
 import type { Db } from '../store/db.js';
+import type { PasswordHasher } from './application-password.js';
+
+export type { Site } from '../domain/site.js';
 
 /** What every use case gets (STYLE §2): no container, just the adapters it needs. */
 export interface RaDeps {
@@ -9,12 +13,8 @@ export interface RaDeps {
   log: Logger;
   /** What mails and links need to know about the deployment. */
   site: Site;
-}
-
-export interface Site {
-  productName: string;
-  /** The portal's base URL, without a trailing slash. */
-  publicUrl: string;
+  /** Every argon2 hash and verification, bounded (issue #6 defect 6). */
+  passwords: PasswordHasher;
 }
 
 /** For use cases that neither mail nor link. */

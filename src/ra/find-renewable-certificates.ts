@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { canonicalCertificateCode } from '../domain/certificate-code.js';
 import { renewalRefusal } from '../domain/renewal-window.js';
 import { findCertificateByCodeHash, listCertificatesOfSubscriber, type RenewalCandidateRow } from '../store/certificate-store.js';
-import { countAttempt } from '../store/rate-limit-store.js';
-import { verifyApplicationPassword } from './application-password.js';
-import type { CoreDeps } from './deps.js';
+import type { RaDeps } from './deps.js';
+import { isLookupAllowed, recordLookupFailure } from './lookup-guard.js';
 
 export interface RenewalLookup {
   email: string;
@@ -18,53 +17,58 @@ export type RenewalLookupResult =
   | { ok: true; value: { subscriberId: string; certificates: RenewalCandidateRow[] } }
   | { ok: false; code: 'renewal.notAvailable' | 'renewal.rateLimited' };
 
-/** SPEC 1.1 step 3: lookups are rate-limited per client and per certificate code. */
-export const lookupLimits = {
-  perClient: { max: 20, windowMs: 15 * 60 * 1000 },
-  perCertificateCode: { max: 10, windowMs: 60 * 60 * 1000 },
-};
-
 export function hashCertificateCode(canonicalCode: string): string {
   return createHash('sha256').update(`certdesk:certificate-code:${canonicalCode}`).digest('hex');
 }
 
+/** No subscriber has this id: the certificate list of a failed lookup is this one's (empty). */
+const NOBODY = '00000000-0000-0000-0000-000000000000';
+
+/** The certificates of `subscriberId` that can be renewed at `now` (SPEC 1.1 step 2). */
+export function renewableAmong(all: readonly RenewalCandidateRow[], now: Date): RenewalCandidateRow[] {
+  return all.filter((c) => renewalRefusal({ notAfter: c.notAfter, isRevoked: c.status === 'revoked', hasActiveRenewal: c.hasActiveRenewal }, now) === undefined);
+}
+
 /**
  * Find the certificates a subscriber may renew now. Every failure answers the same
- * `renewal.notAvailable` (SPEC 1.1 step 3: nothing leaks which part was wrong); the
- * real reason goes to the log only.
+ * `renewal.notAvailable` (SPEC 1.1 step 3: nothing leaks which part was wrong), after
+ * the same work: one certificate lookup, one argon2 verification, one list of
+ * certificates and one failure count, whichever part was wrong (issue #6 defect 10).
+ * The real reason goes to the log only.
  */
-export async function findRenewableCertificates(deps: CoreDeps, input: RenewalLookup): Promise<RenewalLookupResult> {
+export async function findRenewableCertificates(deps: RaDeps, input: RenewalLookup): Promise<RenewalLookupResult> {
   const now = deps.clock.now();
   const code = canonicalCertificateCode(input.certificateCode);
-  const codeHash = hashCertificateCode(code ?? input.certificateCode.trim());
+  const attempt = { purpose: 'renewal', subject: code ?? input.certificateCode.trim().slice(0, 64), clientKey: input.clientKey } as const;
+  if (!(await isLookupAllowed(deps, attempt))) return { ok: false, code: 'renewal.rateLimited' };
 
-  const clientCount = await countAttempt(deps.db, `renewal-lookup:client:${input.clientKey}`, now, lookupLimits.perClient.windowMs);
-  const codeCount = await countAttempt(deps.db, `renewal-lookup:code:${codeHash}`, now, lookupLimits.perCertificateCode.windowMs);
-  if (clientCount > lookupLimits.perClient.max || codeCount > lookupLimits.perCertificateCode.max) {
-    deps.log.warn({ event: 'renewal.lookup.rateLimited', clientCount, codeCount }, 'renewal lookup rate-limited');
-    return { ok: false, code: 'renewal.rateLimited' };
-  }
-
-  const notAvailable = (reason: string): RenewalLookupResult => {
-    deps.log.info({ event: 'renewal.lookup.refused', reason }, 'renewal lookup found nothing');
-    return { ok: false, code: 'renewal.notAvailable' };
-  };
-
-  const row = code === undefined ? undefined : await findCertificateByCodeHash(deps.db, codeHash);
+  const row = code === undefined ? undefined : await findCertificateByCodeHash(deps.db, hashCertificateCode(code));
   // Verify a password even when there is no subscriber, so the answer takes as long.
-  const isPasswordRight = await verifyApplicationPassword(row?.passwordHash, input.password);
-  if (row === undefined) return notAvailable('unknownCertificateCode');
-  if (row.email.toLowerCase() !== input.email.trim().toLowerCase()) return notAvailable('emailMismatch');
-  if (!isPasswordRight) return notAvailable('wrongPassword');
+  const isPasswordRight = await deps.passwords.verify(row?.passwordHash, input.password);
+  const isEmailRight = row !== undefined && row.email.toLowerCase() === input.email.trim().toLowerCase();
+  const isIdentified = row !== undefined && isEmailRight && isPasswordRight;
+  const all = await listCertificatesOfSubscriber(deps.db, isIdentified ? row.subscriberId : NOBODY);
+  const renewable = renewableAmong(all, now);
+  if (isIdentified && renewable.length > 0) return { ok: true, value: { subscriberId: row.subscriberId, certificates: renewable } };
 
-  const all = await listCertificatesOfSubscriber(deps.db, row.subscriberId);
-  const renewable = all.filter(
-    (c) => renewalRefusal({ notAfter: c.notAfter, isRevoked: c.status === 'revoked', hasActiveRenewal: c.hasActiveRenewal }, now) === undefined,
-  );
-  if (renewable.length === 0) {
+  await recordLookupFailure(deps, attempt);
+  let reason: string;
+  if (row === undefined) reason = 'unknownCertificateCode';
+  else if (!isEmailRight) reason = 'emailMismatch';
+  else if (!isPasswordRight) reason = 'wrongPassword';
+  else {
     const named = all.find((c) => c.certificateId === row.certificateId);
-    const why = named && renewalRefusal({ notAfter: named.notAfter, isRevoked: named.status === 'revoked', hasActiveRenewal: named.hasActiveRenewal }, now);
-    return notAvailable(why ?? 'noCertificateInWindow');
+    reason = (named && renewalRefusal({ notAfter: named.notAfter, isRevoked: named.status === 'revoked', hasActiveRenewal: named.hasActiveRenewal }, now)) ?? 'noCertificateInWindow';
   }
-  return { ok: true, value: { subscriberId: row.subscriberId, certificates: renewable } };
+  deps.log.info({ event: 'renewal.lookup.refused', reason }, 'renewal lookup found nothing');
+  return { ok: false, code: 'renewal.notAvailable' };
+}
+
+/**
+ * The renewable certificates among those a lookup found, as they stand now: the choice
+ * page shows this, so a certificate renewed meanwhile (another tab) drops out.
+ */
+export async function listRenewableCertificates(deps: Pick<RaDeps, 'db' | 'clock'>, subscriberId: string, certificateIds: readonly string[]): Promise<RenewalCandidateRow[]> {
+  const all = await listCertificatesOfSubscriber(deps.db, subscriberId);
+  return renewableAmong(all, deps.clock.now()).filter((c) => certificateIds.includes(c.certificateId));
 }

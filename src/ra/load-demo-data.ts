@@ -10,8 +10,7 @@ import { appendAudit } from '../store/audit-store.js';
 import { findCertificateByCodeHash, insertCertificate, revokeCertificate } from '../store/certificate-store.js';
 import { insertCoupons, listCouponNumbers } from '../store/coupon-store.js';
 import { insertSubscriber } from '../store/subscriber-store.js';
-import { hashApplicationPassword } from './application-password.js';
-import type { CoreDeps } from './deps.js';
+import type { CoreDeps, RaDeps } from './deps.js';
 import { hashCertificateCode } from './find-renewable-certificates.js';
 
 export interface DemoSubscriber {
@@ -46,14 +45,18 @@ const people = [
   { lastNameJa: '田中', firstNameJa: '美咲', lastNameKana: 'タナカ', firstNameKana: 'ミサキ', lastNameEn: 'Tanaka', firstNameEn: 'Misaki' },
 ] as const;
 
+/**
+ * A made-up company whose details are none of the form's hint examples (issue #9: a demo
+ * form must not look like placeholder text).
+ */
 const organisation = {
-  orgNameJa: 'サンプル商事株式会社',
-  orgNameKana: 'サンプルショウジカブシキガイシャ',
-  orgNameEn: 'Sample Trading Co., Ltd.',
-  hqAddress: '東京都中央区八重洲2-8-1',
-  hqPhone: '0332717011',
-  representativeLastName: '日本辺',
-  representativeFirstName: '理沙',
+  orgNameJa: '株式会社みなと精機',
+  orgNameKana: 'カブシキガイシャミナトセイキ',
+  orgNameEn: 'Minato Seiki Co., Ltd.',
+  hqAddress: '神奈川県横浜市西区みなとみらい三丁目6番1号',
+  hqPhone: '0452247700',
+  representativeLastName: '大川',
+  representativeFirstName: '誠一',
 };
 
 export const DEMO_COUPON_PARTNER = 'demo';
@@ -73,7 +76,7 @@ function demoPassword(): string {
  * certificates from the embedded CA, and at least ten available coupons. Credentials
  * live in DATA_DIR/demo.json (0600), since the database keeps only hashes.
  */
-export async function loadDemoData(deps: CoreDeps & { ca: IssuingCa; dataDir: string }): Promise<DemoData> {
+export async function loadDemoData(deps: CoreDeps & Pick<RaDeps, 'passwords'> & { ca: IssuingCa; dataDir: string }): Promise<DemoData> {
   const now = deps.clock.now();
   const file = demoFile(deps.dataDir);
   let subscribers = await readExistingDemo(deps, file);
@@ -90,22 +93,22 @@ export async function loadDemoData(deps: CoreDeps & { ca: IssuingCa; dataDir: st
         ...organisation,
         ...person,
         email,
-        titleJa: '部長',
-        departmentJa: '経理部',
-        titleRomaji: 'Manager, Accounting Dept.',
-        postalCode: '1040028',
-        prefecture: '東京都',
-        city: '中央区',
-        street: '八重洲2-8-1',
-        building: '日東ビル13F',
-        phone: '0350001111',
+        titleJa: '課長',
+        departmentJa: '総務部',
+        titleRomaji: 'Section Manager, General Affairs Dept.',
+        postalCode: '2200012',
+        prefecture: '神奈川県',
+        city: '横浜市西区',
+        street: 'みなとみらい三丁目6番1号',
+        building: 'みなとみらいセンタービル12階',
+        phone: '0452247712',
         proxyMode: 'entered',
-        proxyLastNameJa: '左院',
-        proxyFirstNameJa: '花子',
-        proxyLastNameKana: 'サイン',
-        proxyFirstNameKana: 'ハナコ',
-        proxyDepartment: '経理部',
-        proxyPhone: '0330001111',
+        proxyLastNameJa: '森',
+        proxyFirstNameJa: 'さくら',
+        proxyLastNameKana: 'モリ',
+        proxyFirstNameKana: 'サクラ',
+        proxyDepartment: '総務部',
+        proxyPhone: '0452247713',
       };
       const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
       const serialNumber = randomSerialNumber();
@@ -124,7 +127,7 @@ export async function loadDemoData(deps: CoreDeps & { ca: IssuingCa; dataDir: st
         },
       );
       if (!issued.ok) throw new Error(`demo certificate refused by the CA: ${issued.problems.map((p) => p.code).join(', ')}`);
-      const passwordHash = await hashApplicationPassword(password);
+      const passwordHash = await deps.passwords.hash(password);
       await deps.db.transaction(async (tx) => {
         const subscriberId = await insertSubscriber(tx, {
           organisation: { nameJa: organisation.orgNameJa, nameKana: organisation.orgNameKana, nameEn: organisation.orgNameEn },

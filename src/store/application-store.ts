@@ -17,6 +17,7 @@ export interface NewApplication {
   passwordHash: string;
   provisionalAt: Date;
   finalAt: Date;
+  cancelTokenHash: string;
 }
 
 export interface ApplicationRow {
@@ -91,6 +92,33 @@ export async function findApplicationByAcceptanceNumber(db: Db, acceptanceNumber
     .select({ ...applicationColumns, passwordHash: applications.passwordHash, registration: applications.registration })
     .from(applications)
     .where(eq(applications.acceptanceNumber, acceptanceNumber));
+  return row;
+}
+
+export async function findApplicationIdByCancelTokenHash(db: Db, cancelTokenHash: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: applications.id }).from(applications).where(eq(applications.cancelTokenHash, cancelTokenHash));
+  return row?.id;
+}
+
+/** What a subscriber may see of their own application (cancellation and status pages). */
+export interface ApplicationSummaryRow extends ApplicationRow {
+  registration: RegistrationJson;
+  cancelledAt: Date | null;
+  finalisedAt: Date | null;
+  decidedAt: Date | null;
+}
+
+export async function findApplicationSummary(db: Db | Tx, id: string): Promise<ApplicationSummaryRow | undefined> {
+  const [row] = await db
+    .select({
+      ...applicationColumns,
+      registration: applications.registration,
+      cancelledAt: applications.cancelledAt,
+      finalisedAt: applications.finalisedAt,
+      decidedAt: applications.decidedAt,
+    })
+    .from(applications)
+    .where(eq(applications.id, id));
   return row;
 }
 

@@ -7,26 +7,37 @@ export async function loadSession(
   db: Db,
   idHash: string,
   now: Date,
-): Promise<{ data: Record<string, unknown>; expiresAt: Date } | undefined> {
+): Promise<{ data: Record<string, unknown>; createdAt: Date; expiresAt: Date } | undefined> {
   const [row] = await db
-    .select({ data: sessions.data, expiresAt: sessions.expiresAt })
+    .select({ data: sessions.data, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt })
     .from(sessions)
     .where(eq(sessions.idHash, idHash));
   if (row === undefined || row.expiresAt.getTime() <= now.getTime()) return undefined;
   return row;
 }
 
-export async function saveSession(
+/**
+ * Store a session under `idHash`, and in the same transaction forget the id it replaces
+ * (rotation): a failure leaves the old session as it was, never neither.
+ */
+export async function storeSession(
   db: Db,
-  idHash: string,
-  data: Record<string, unknown>,
-  now: Date,
-  expiresAt: Date,
+  session: { idHash: string; replacesIdHash: string | undefined; data: Record<string, unknown>; createdAt: Date; expiresAt: Date },
 ): Promise<void> {
-  await db
-    .insert(sessions)
-    .values({ idHash, data, createdAt: now, expiresAt })
-    .onConflictDoUpdate({ target: sessions.idHash, set: { data, expiresAt } });
+  await db.transaction(async (tx) => {
+    if (session.replacesIdHash !== undefined && session.replacesIdHash !== session.idHash) {
+      await tx.delete(sessions).where(eq(sessions.idHash, session.replacesIdHash));
+    }
+    await tx
+      .insert(sessions)
+      .values({ idHash: session.idHash, data: session.data, createdAt: session.createdAt, expiresAt: session.expiresAt })
+      .onConflictDoUpdate({ target: sessions.idHash, set: { data: session.data, expiresAt: session.expiresAt } });
+  });
+}
+
+/** Slide the idle expiry of a session that was only read. */
+export async function extendSession(db: Db, idHash: string, expiresAt: Date): Promise<void> {
+  await db.update(sessions).set({ expiresAt }).where(eq(sessions.idHash, idHash));
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
@@ -36,4 +47,9 @@ export async function deleteSession(db: Db, idHash: string): Promise<void> {
 export async function deleteExpiredSessions(db: Db, now: Date): Promise<number> {
   const deleted = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ idHash: sessions.idHash });
   return deleted.length;
+}
+
+export async function countSessions(db: Db): Promise<number> {
+  const rows = await db.select({ idHash: sessions.idHash }).from(sessions);
+  return rows.length;
 }

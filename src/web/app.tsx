@@ -4,25 +4,34 @@ import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { suggestAddress } from '../domain/input/postal-code.js';
+import { PasswordWorkOverloaded } from '../ra/application-password.js';
 import type { Lang, WebDeps, WebEnv } from './env.js';
+import { clientErrorPage, formGuard, type ClientErrorStatus } from './form-guard.js';
 import { MessagePage } from './layout.js';
+import { loggedPath } from './logged-path.js';
 import { commonText } from './messages.js';
+import { aboutRoutes } from './portal/about/routes.js';
 import { homeRoutes } from './portal/home/routes.js';
 import { maintenanceGate } from './maintenance/maintenance-gate.js';
-import { maintenanceConfirmationWarning } from './maintenance/maintenance-warning.js';
+import { maintenanceConfirmationWarning, maintenanceNotice } from './maintenance/maintenance-warning.js';
 import { maintenanceRoutes } from './maintenance/routes.js';
 import { cancelRoutes } from './portal/cancel/routes.js';
 import { helpRoutes } from './portal/help/routes.js';
 import { newApplicationRoutes } from './portal/new-application/routes.js';
 import { renewalRoutes } from './portal/renewal/routes.js';
+import { sessionRoutes } from './portal/session-routes.js';
+import { statusRoutes } from './portal/status/routes.js';
 import { mailViewerRoutes } from './dev/mail-viewer.js';
 import { frameOf } from './request.js';
-import { isCsrfTokenValid, sessions } from './session.js';
+import { sessions } from './session.js';
 
 const staticRoot = path.relative(process.cwd(), path.join(path.dirname(fileURLToPath(import.meta.url)), 'static'));
+
+/** The methods this site answers; anything else is 405 with Allow (issue #6 defect 13). */
+const allowedMethods = ['GET', 'HEAD', 'POST'];
 
 export function createApp(deps: WebDeps): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
@@ -47,16 +56,24 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
       },
-      strictTransportSecurity: deps.isSecureCookie && deps.publicUrl.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : false,
+      strictTransportSecurity: deps.isSecureCookie && deps.site.publicUrl.startsWith('https:') ? 'max-age=63072000; includeSubDomains' : false,
       referrerPolicy: 'no-referrer',
       xFrameOptions: 'DENY',
       crossOriginEmbedderPolicy: false,
       permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
     }),
   );
+
+  app.use(async (c, next) => {
+    if (allowedMethods.includes(c.req.method)) return next();
+    c.header('Allow', allowedMethods.join(', '));
+    return clientErrorPage(c, deps, 405);
+  });
+
   app.use('/static/*', async (c, next) => {
     await next();
-    c.header('Cache-Control', 'public, max-age=3600');
+    // Only what exists is cached: a 404 today may be a file tomorrow (issue #6 defect 13).
+    c.header('Cache-Control', c.res.status === 200 ? 'public, max-age=3600' : 'no-store');
   });
   app.use('/static/*', serveStatic({ root: staticRoot, rewriteRequestPath: (p) => p.replace(/^\/static/, '') }));
 
@@ -67,25 +84,14 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
 
   // SPEC 1.5: subscriber actions answer 503 during maintenance (time-based transitions go on).
   app.use(maintenanceGate(deps));
-
-  // Origin / Sec-Fetch-Site check first, then the per-form token (STYLE: hono's csrf() alone is not enough).
-  app.use(csrf({ origin: new URL(deps.publicUrl).origin }));
   app.use(sessions(deps));
-  app.use(async (c, next) => {
-    if (c.req.method !== 'POST') return next();
-    const form = await c.req.parseBody();
-    if (!isCsrfTokenValid(c, form['_csrf'])) {
-      const t = commonText[c.get('lang')];
-      deps.log.warn({ event: 'csrf.rejected', path: c.req.path, requestId: c.get('requestId') }, 'CSRF token rejected');
-      return c.html(<MessagePage frame={frameOf(c, deps, '/')} title={t.expiredTitle} body={t.expiredBody} link={{ href: '/', label: t.startOver }} />, 403);
-    }
-    return next();
-  });
+  // Every POST: bounded body, same origin, parsed once, this visitor's form token (STYLE: hono's csrf() alone is not enough).
+  app.use(formGuard(deps));
 
   app.get('/lang/:lang', (c) => {
     const lang: Lang = c.req.param('lang') === 'en' ? 'en' : 'ja';
     setCookie(c, 'lang', lang, { path: '/', sameSite: 'Lax', secure: deps.isSecureCookie, httpOnly: true, maxAge: 365 * 24 * 3600 });
-    return c.redirect(ownPath(c.req.query('next'), deps.publicUrl), 303);
+    return c.redirect(ownPath(c.req.query('next')), 303);
   });
 
   // SPEC 3: an offline suggestion from Japan Post data, never a rule.
@@ -94,34 +100,62 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
     return suggestion === undefined ? c.json({ error: 'unknown' }, 404) : c.json(suggestion);
   });
 
-  app.route('/', homeRoutes(deps));
+  const notice = maintenanceNotice(deps);
   const confirmationWarning = maintenanceConfirmationWarning(deps);
-  app.route('/renew', renewalRoutes(deps, { confirmationWarning }));
-  app.route('/new', newApplicationRoutes(deps, { confirmationWarning }));
+  app.route('/', homeRoutes(deps, { maintenanceNotice: notice }));
+  app.route('/renew', renewalRoutes(deps, { confirmationWarning, maintenanceNotice: notice }));
+  app.route('/new', newApplicationRoutes(deps, { confirmationWarning, maintenanceNotice: notice }));
+  app.route('/cancel', cancelRoutes(deps, { maintenanceNotice: notice }));
+  app.route('/status', statusRoutes(deps));
+  app.route('/session', sessionRoutes(deps));
   app.route('/help', helpRoutes(deps));
+  app.route('/help', aboutRoutes(deps));
   app.route('/maintenance', maintenanceRoutes(deps));
-  app.route('/cancel', cancelRoutes(deps));
-  if (deps.isMailViewerEnabled) app.route('/dev/mail', mailViewerRoutes({ db: deps.db, productName: deps.productName }));
+  if (deps.isMailViewerEnabled) app.route('/dev/mail', mailViewerRoutes({ db: deps.db, site: deps.site }));
 
   app.notFound((c) => {
     const t = commonText[c.get('lang') ?? 'ja'];
-    return c.html(<MessagePage frame={frameOf(c, deps)} title={t.notFoundTitle} body={t.notFoundBody} link={{ href: '/', label: commonText[c.get('lang') ?? 'ja'].navHome }} />, 404);
+    return c.html(<MessagePage frame={frameOf(c, deps, '/')} title={t.notFoundTitle} body={t.notFoundBody} link={{ href: '/', label: t.navHome }} />, 404);
   });
 
   app.onError((error, c) => {
     const requestId = c.get('requestId') ?? randomUUID();
-    deps.log.error({ err: error, requestId, path: c.req.path }, 'unhandled error');
     const t = commonText[c.get('lang') ?? 'ja'];
-    return c.html(<MessagePage frame={frameOf(c, deps)} title={t.errorTitle} body={t.errorBody} reference={requestId} />, 500);
+    // A client's mistake keeps its status and gets our page, logged as a warning (issue #6 defect 3).
+    if (error instanceof HTTPException && error.status >= 400 && error.status < 500) {
+      deps.log.warn({ event: 'request.clientError', status: error.status, requestId, path: loggedPath(c.req.path) }, 'client error');
+      const status = ([400, 403, 405, 413, 415] as const).find((s) => s === error.status) ?? 400;
+      return clientErrorPage(c, deps, status as ClientErrorStatus);
+    }
+    if (error instanceof PasswordWorkOverloaded) {
+      deps.log.warn({ event: 'request.overloaded', requestId, path: loggedPath(c.req.path) }, 'password work queue full');
+      c.header('Retry-After', '5');
+      return c.html(<MessagePage frame={frameOf(c, deps, '/')} title={t.busyTitle} body={t.busyBody} reference={requestId} />, 503);
+    }
+    deps.log.error({ err: error, requestId, path: loggedPath(c.req.path) }, 'unhandled error');
+    return c.html(<MessagePage frame={frameOf(c, deps, '/')} title={t.errorTitle} body={t.errorBody} reference={requestId} />, 500);
   });
 
   return app;
 }
 
-/** A path on this site to go back to, or '/': never an open redirect, never a bad header. */
-export function ownPath(next: string | undefined, publicUrl: string): string {
-  if (next === undefined || !next.startsWith('/') || /[\x00-\x1f\x7f\\]/.test(next)) return '/';
-  const base = new URL(publicUrl);
-  const url = new URL(next, base);
-  return url.origin === base.origin ? `${url.pathname}${url.search}` : '/';
+/**
+ * A path on this site to go back to, or '/': never an open redirect, never a bad header
+ * (issue #6 defect 1). The input is resolved as a URL against a fixed origin first, so
+ * dot segments, encodings and backslashes are what a browser would make of them, and the
+ * result is accepted only if it is a plain path whose first segment is not empty.
+ */
+export function ownPath(next: string | undefined): string {
+  if (next === undefined || next.length > 512) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, 'http://certdesk.invalid');
+  } catch {
+    return '/';
+  }
+  if (url.origin !== 'http://certdesk.invalid' || url.username !== '' || url.password !== '') return '/';
+  const target = `${url.pathname}${url.search}`;
+  // One leading slash, then a character that cannot start an authority or a scheme-relative URL.
+  if (!/^\/(?![/\\])/.test(target) || /[\x00-\x20\x7f\\]/.test(target)) return '/';
+  return target;
 }

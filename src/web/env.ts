@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { Site } from '../domain/site.js';
+import type { PasswordHasher } from '../ra/application-password.js';
 import type { Db } from '../store/db.js';
+import type { FormFields } from './form-guard.js';
 import type { SessionHandle } from './session.js';
 
 export type Lang = 'ja' | 'en';
@@ -9,12 +12,16 @@ export interface WebDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  productName: string;
+  site: Site;
   caName: string;
-  publicUrl: string;
   isSecureCookie: boolean;
   isBehindProxy: boolean;
+  /** IPv6 clients are counted by this prefix length (issue #6 defect 9). */
+  ipv6ClientPrefix: number;
   isMailViewerEnabled: boolean;
+  /** Shared by every app process (store/secret-store.ts). */
+  secrets: { csrfKey: Buffer };
+  passwords: PasswordHasher;
 }
 
 /** Hono's per-request variables. */
@@ -23,5 +30,7 @@ export interface WebEnv {
     requestId: string;
     lang: Lang;
     session: SessionHandle;
+    /** The POST body's fields, read once by formGuard. */
+    form: FormFields;
   };
 }

@@ -1,10 +1,11 @@
 import type { Child, FC } from 'hono/jsx';
+import { fullProductName, type Site } from '../domain/site.js';
 import type { Lang } from './env.js';
 import { commonText } from './messages.js';
 
 export interface PageFrame {
   lang: Lang;
-  productName: string;
+  site: Site;
   /** The current GET path, for the language switch to come back to. */
   path: string;
 }
@@ -18,7 +19,7 @@ export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly st
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
-        <title>{`${title} | ${frame.productName}`}</title>
+        <title>{`${title} | ${fullProductName(frame.site)}`}</title>
         <link rel="stylesheet" href="/static/app.css" />
         {(scripts ?? []).map((src) => (
           <script src={src} defer />
@@ -30,16 +31,18 @@ export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly st
         </a>
         <header class="site-header">
           <div class="brand">
+            {/* The seed's two lines: brand, then product. */}
             <a href="/">
-              <span class="brand-line1">{t.productLine1}</span>
-              <span class="brand-line2">{frame.productName}</span>
+              <span class="brand-line1">{frame.site.brandName}</span>
+              <span class="brand-line2">{frame.site.productName}</span>
             </a>
           </div>
-          <nav aria-label={frame.lang === 'ja' ? 'メインメニュー' : 'Main menu'}>
+          <nav aria-label={t.menuLabel}>
             <ul>
               <li><a href="/new">{t.navNew}</a></li>
               <li><a href="/renew">{t.navRenew}</a></li>
               <li><a href="/cancel">{t.navCancel}</a></li>
+              <li><a href="/status">{t.navStatus}</a></li>
               <li><a href="/help">{t.navHelp}</a></li>
               <li>
                 <a href={switchHref} lang={t.switchLanguageLang} hreflang={t.switchLanguageLang}>
@@ -51,7 +54,15 @@ export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly st
         </header>
         <main id="main">{children}</main>
         <footer class="site-footer">
-          <p>{t.footer}</p>
+          <nav aria-label={t.footerLabel}>
+            <ul>
+              <li><a href={frame.site.operator.supportUrl}>{t.footerContact}</a></li>
+              <li><a href="/help/terms">{t.footerTerms}</a></li>
+              <li><a href="/help/privacy">{t.footerPrivacy}</a></li>
+              <li><a href={frame.site.operator.repositoryUrl}>{t.footerRepository}</a></li>
+            </ul>
+          </nav>
+          <p class="copyright">© {frame.site.operator.name}</p>
         </footer>
       </body>
     </html>

@@ -22,9 +22,11 @@ describe('renewal in Chromium', () => {
     expect(await page.textContent('main')).toContain('検索結果は0件です。');
     await e2e.look(page, '02-not-available');
 
-    // Step 2: back, and the right password; what was typed is still there.
+    // Step 2: back; a failed lookup keeps nothing typed (a shared computer's next user), so type again.
     await page.getByRole('link', { name: '戻る' }).click();
-    expect(await page.getByLabel('電子メールアドレス').inputValue()).toBe(subscriber.email);
+    expect(await page.getByLabel('電子メールアドレス').inputValue()).toBe('');
+    await page.getByLabel('電子メールアドレス').fill(subscriber.email);
+    await page.getByLabel('証明書コード').fill(subscriber.certificateCode);
     await page.getByLabel('申請パスワード').fill(subscriber.password);
     await page.getByRole('button', { name: '検索' }).click();
     await page.waitForSelector('text=検索結果は1件です。');
@@ -70,8 +72,27 @@ describe('renewal in Chromium', () => {
     await e2e.look(page, '07-accepted');
 
     // A reload of the result page shows the same application, and creates nothing.
+    const acceptanceNumber = main.match(/U\d{6}-\d{6}/)![0];
     await page.reload();
-    expect(await page.textContent('main')).toContain(main.match(/U\d{6}-\d{6}/)![0]);
+    expect(await page.textContent('main')).toContain(acceptanceNumber);
+
+    // Back lands on our page, never on the browser's "Confirm Form Resubmission" (issue #6 defect 5).
+    await page.goBack();
+    await page.waitForSelector('text=この申請はすでに送信され、仮受付されています。');
+    expect(await page.textContent('main')).toContain(acceptanceNumber);
+    await e2e.look(page, '08-back-after-send');
+    await page.goBack();
+    expect(await page.textContent('main')).not.toContain('ERR_CACHE_MISS');
+    await page.goForward();
+    await page.goForward();
+    await page.waitForSelector('text=更新申請を仮受付しました。');
+
+    // 「お手続きを終了する」 ends the session: Back shows nothing of it any more.
+    await page.getByRole('button', { name: 'お手続きを終了する' }).click();
+    await page.waitForSelector('text=お手続きを終了しました');
+    await page.goto(`${e2e.server().url}/renew/accepted`);
+    await page.waitForSelector('text=電子証明書の検索');
+    expect(await page.textContent('main')).not.toContain(acceptanceNumber);
     await context.close();
   });
 

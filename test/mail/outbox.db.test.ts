@@ -24,11 +24,12 @@ import { mailViewerRoutes } from '../../src/web/dev/mail-viewer.js';
 import type { Lang, WebEnv } from '../../src/web/env.js';
 import { createTestDatabase, isOnPostgresServer, type TestDatabase } from '../support/db.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { testSite } from '../support/site.js';
 import { SmtpReceiver } from '../support/smtp-receiver.js';
 
 const START = '2026-11-27T08:06:00Z';
 const FROM = 'certdesk <no-reply@certdesk.test>';
-const context: MailContext = { productName: 'certdesk 個人用電子証明書 Class2 スタンダード', publicUrl: 'https://portal.example.jp', lang: 'ja' };
+const context: MailContext = { site: testSite(), lang: 'ja' };
 
 let database: TestDatabase;
 const receiver = new SmtpReceiver();
@@ -50,10 +51,11 @@ const sender = (transport: MailTransport = smtpTransport(receiver.url)): Deliver
 const provisional = (acceptanceNumber: string, name = '試験 太郎'): MailMessage => ({
   template: 'application.provisional',
   kind: 'renewal',
-  name,
+  recipient: { organisation: '株式会社試験', department: '総務部', name },
   acceptanceNumber,
   provisionalAt: clock.now(),
   finalAt: new Date(clock.now().getTime() + 3_600_000),
+  cancelUrl: 'https://portal.example.jp/cancel/link/token',
 });
 
 async function enqueue(n: number, to = 'taro@example.jp'): Promise<void> {
@@ -111,7 +113,7 @@ describe(deliverDueMail.name, () => {
     expect(receiver.messages).toHaveLength(1);
     const [mail] = receiver.messages;
     expect(mail?.subject).toBe(renderMail(provisional('U261127-000001'), context).subject);
-    expect(mail?.subject).toContain('更新申請の仮受付完了のお知らせ(受付番号: U261127-000001)');
+    expect(mail?.subject).toContain('【certdesk】更新申請 仮受付完了のお知らせ(受付番号: U261127-000001)');
     expect(mail?.header(OUTBOX_ID_HEADER)).toBe(row.id);
     expect(mail?.header('Message-ID')).toBe(`<${row.id}@certdesk.test>`);
     expect(mail?.envelopeFrom).toBe('no-reply@certdesk.test');
@@ -268,7 +270,7 @@ describe(mailViewerRoutes.name, () => {
       c.set('lang', lang);
       await next();
     });
-    app.route('/dev/mail', mailViewerRoutes({ db: database.db, productName: context.productName }));
+    app.route('/dev/mail', mailViewerRoutes({ db: database.db, site: context.site }));
     return app;
   };
 

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRegistration } from '../../src/domain/input/registration.js';
-import { cancelApplication, findApplicationToCancel } from '../../src/ra/cancel-application.js';
+import { cancelApplication, describeOwnApplication } from '../../src/ra/cancel-application.js';
+import { findOwnApplication } from '../../src/ra/find-own-application.js';
 import type { RaDeps } from '../../src/ra/deps.js';
 import { finaliseDueApplications } from '../../src/ra/finalise-applications.js';
 import { submitApplication } from '../../src/ra/submit-application.js';
 import { removeMaintenance } from '../../src/ra/remove-maintenance.js';
 import { scheduleMaintenance } from '../../src/ra/schedule-maintenance.js';
-import { hashApplicationPassword } from '../../src/ra/application-password.js';
 import { applications, auditLog, couponEvents, coupons, outboxMessages } from '../../src/store/schema/tables.js';
 import { validForm } from '../domain/input/fixtures.js';
 import { createWorld, type World } from '../support/world.js';
@@ -16,13 +15,11 @@ import { createWorld, type World } from '../support/world.js';
 const MINUTE = 60_000;
 let world: World;
 let deps: RaDeps;
-let passwordHash: string;
 const password = 'cancel-me-42';
 
 beforeAll(async () => {
   world = await createWorld();
-  deps = { db: world.database.db, clock: world.clock, log: world.log, site: { productName: 'certdesk', publicUrl: world.config.publicUrl } };
-  passwordHash = await hashApplicationPassword(password);
+  deps = world.ra;
 });
 afterAll(async () => {
   await world?.close();
@@ -30,15 +27,13 @@ afterAll(async () => {
 
 async function apply(coupon: string, email = 'applicant@example.jp', lang: 'ja' | 'en' = 'ja') {
   const [couponPart1, couponPart2] = coupon.split('-');
-  const parsed = parseRegistration({ ...validForm, email, couponPart1, couponPart2 }, { lockedNames: false });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const result = await submitApplication(deps, {
     kind: 'new',
-    registration: { ...parsed.value.registration } as Record<string, string>,
-    couponNumber: parsed.value.couponNumber,
-    passwordHash,
+    values: { ...validForm, email, couponPart1: couponPart1!, couponPart2: couponPart2! },
+    draftPassword: password,
     submissionKey: randomUUID(),
     lang,
+    clientKey: `apply-${randomUUID()}`,
   });
   if (!result.ok) throw new Error(result.code);
   return result.value;
@@ -54,11 +49,11 @@ describe(cancelApplication.name, () => {
     expect(await couponState(coupon)).toBe('locked');
 
     world.clock.advance(59 * MINUTE + 59_000);
-    const found = await findApplicationToCancel(deps, { acceptanceNumber: application.acceptanceNumber, email: 'APPLICANT@example.jp', password, clientKey: 't1' });
-    expect(found.ok && found.value.state).toBe('provisional');
+    const found = await findOwnApplication(deps, { purpose: 'cancel', acceptanceNumber: application.acceptanceNumber, email: 'APPLICANT@example.jp', password, clientKey: 't1' });
+    expect(found.ok && (await describeOwnApplication(deps, found.value.applicationId))?.cancellationRefusal).toBeUndefined();
     const [cancelled, doubleClick] = await Promise.all([
-      cancelApplication(deps, { applicationId: application.id }),
-      cancelApplication(deps, { applicationId: application.id }),
+      cancelApplication(deps, { applicationId: application.id, via: 'lookup' }),
+      cancelApplication(deps, { applicationId: application.id, via: 'lookup' }),
     ]);
     expect(cancelled.ok).toBe(true);
     expect(doubleClick).toEqual(cancelled); // the second click sees the first one's answer
@@ -80,23 +75,23 @@ describe(cancelApplication.name, () => {
       .where(eq(outboxMessages.dedupeKey, `application.provisional:${english.id}`));
     expect(mail?.subject).toMatch(/provisionally accepted/i);
     expect(mail?.textBody).not.toMatch(/[仮受付]/);
-    expect(await cancelApplication(deps, { applicationId: english.id })).toMatchObject({ ok: true });
+    expect(await cancelApplication(deps, { applicationId: english.id, via: 'lookup' })).toMatchObject({ ok: true });
   });
 
   it('refuses at 60:01 even though no job has run, and leaves the coupon locked', async () => {
     const coupon = world.demo.coupons[1]!;
     const application = await apply(coupon);
     world.clock.advance(60 * MINUTE + 1000);
-    const found = await findApplicationToCancel(deps, { acceptanceNumber: application.acceptanceNumber, email: 'applicant@example.jp', password, clientKey: 't2' });
-    expect(found.ok && found.value.state).toBe('final');
-    expect(await cancelApplication(deps, { applicationId: application.id })).toEqual({ ok: false, code: 'application.notCancellable' });
+    const found = await findOwnApplication(deps, { purpose: 'cancel', acceptanceNumber: application.acceptanceNumber, email: 'applicant@example.jp', password, clientKey: 't2' });
+    expect(found.ok && (await describeOwnApplication(deps, found.value.applicationId))?.cancellationRefusal).toBe('final');
+    expect(await cancelApplication(deps, { applicationId: application.id, via: 'lookup' })).toEqual({ ok: false, code: 'application.notCancellable' });
     expect(await couponState(coupon)).toBe('locked');
   });
 
   it('refuses exactly at the hour', async () => {
     const application = await apply(world.demo.coupons[2]!);
     world.clock.advance(60 * MINUTE);
-    expect(await cancelApplication(deps, { applicationId: application.id })).toEqual({ ok: false, code: 'application.notCancellable' });
+    expect(await cancelApplication(deps, { applicationId: application.id, via: 'lookup' })).toEqual({ ok: false, code: 'application.notCancellable' });
   });
 
   it('refuses inside a maintenance window, and finalises during it all the same', async () => {
@@ -109,7 +104,7 @@ describe(cancelApplication.name, () => {
     });
     expect(scheduled.ok).toBe(true);
     world.clock.advance(20 * MINUTE);
-    expect(await cancelApplication(deps, { applicationId: application.id })).toEqual({ ok: false, code: 'cancel.maintenance' });
+    expect(await cancelApplication(deps, { applicationId: application.id, via: 'lookup' })).toEqual({ ok: false, code: 'cancel.maintenance' });
     world.clock.advance(45 * MINUTE);
     expect(await finaliseDueApplications(deps)).toBeGreaterThanOrEqual(1);
     const [row] = await world.database.db.select({ state: applications.state }).from(applications).where(eq(applications.id, application.id));
@@ -125,7 +120,7 @@ describe(cancelApplication.name, () => {
       { acceptanceNumber: 'N000000-000000', email: 'applicant@example.jp', password },
     ];
     for (const [i, t] of tries.entries()) {
-      expect(await findApplicationToCancel(deps, { ...t, clientKey: `t3-${i}` })).toEqual({ ok: false, code: 'cancel.notFound' });
+      expect(await findOwnApplication(deps, { purpose: 'cancel', ...t, clientKey: `t3-${i}` })).toEqual({ ok: false, code: 'application.notFound' });
     }
   });
 });

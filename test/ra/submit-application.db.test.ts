@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCouponNumber } from '../../src/domain/input/registration.js';
 import { DAY_MS } from '../../src/domain/renewal-window.js';
+import { PasswordHasher } from '../../src/ra/application-password.js';
 import { submitApplication } from '../../src/ra/submit-application.js';
 import { isSubmissionAllowed } from '../../src/ra/submission-limit.js';
 import { insertCertificate } from '../../src/store/certificate-store.js';
@@ -11,7 +12,9 @@ import { insertCoupons } from '../../src/store/coupon-store.js';
 import { applications, couponEvents, coupons } from '../../src/store/schema/tables.js';
 import { insertSubscriber } from '../../src/store/subscriber-store.js';
 import { createTestDatabase, isOnPostgresServer, type TestDatabase } from '../support/db.js';
+import { validForm } from '../domain/input/fixtures.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { testSite } from '../support/site.js';
 
 const registration = {
   orgNameJa: '検証株式会社',
@@ -28,7 +31,20 @@ const registration = {
 
 let database: TestDatabase;
 const clock = new FakeClock('2026-11-27T01:00:00Z');
-const deps = () => ({ db: database.db, clock, log: pino({ level: 'silent' }), site: { productName: 'certdesk test', publicUrl: 'http://127.0.0.1:3000' } });
+const passwords = new PasswordHasher();
+const deps = () => ({ db: database.db, clock, log: pino({ level: 'silent' }), site: testSite(), passwords });
+
+/** The draft a confirmation screen holds for this coupon: the form as 「次へ」 accepted it. */
+const valuesFor = (couponNumber: string) => ({ ...validForm, couponPart1: couponNumber.slice(0, 8), couponPart2: couponNumber.slice(8) });
+let clients = 0;
+/** Every call its own client, so the per-client submission limit stays out of these tests. */
+const common = (couponNumber: string, submissionKey = randomUUID()) => ({
+  values: valuesFor(couponNumber),
+  draftPassword: undefined,
+  lang: 'ja' as const,
+  submissionKey,
+  clientKey: `203.0.113.${(clients++ % 250) + 1}:${clients}`,
+});
 
 /** N subscribers, each with one certificate 20 days from expiry (inside the window). */
 async function renewableCertificates(n: number): Promise<{ subscriberId: string; certificateId: string }[]> {
@@ -83,10 +99,7 @@ describe(submitApplication.name, () => {
         submitApplication(deps(), {
           kind: 'renewal',
           ...c,
-          registration,
-          couponNumber: coupon,
-          newPasswordHash: undefined,
-          submissionKey: randomUUID(),
+          ...common(coupon),
         }),
       ),
     );
@@ -111,7 +124,7 @@ describe(submitApplication.name, () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         submitApplication(deps(), {
-          kind: 'renewal', ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey }),
+          kind: 'renewal', ...cert!, ...common(coupon, submissionKey) }),
       ),
     );
     const ids = new Set(results.map((r) => (r.ok ? r.value.id : r.code)));
@@ -125,7 +138,7 @@ describe(submitApplication.name, () => {
     const results = await Promise.all(
       coupons2.map((couponNumber) =>
         submitApplication(deps(), {
-          kind: 'renewal', ...cert!, registration, couponNumber, newPasswordHash: undefined, submissionKey: randomUUID() }),
+          kind: 'renewal', ...cert!, ...common(couponNumber) }),
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
@@ -140,10 +153,7 @@ describe(submitApplication.name, () => {
     const result = await submitApplication(deps(), {
           kind: 'renewal',
       ...cert!,
-      registration,
-      couponNumber: makeCouponNumber('999999999999999'),
-      newPasswordHash: undefined,
-      submissionKey: randomUUID(),
+      ...common(makeCouponNumber('999999999999999')),
     });
     expect(result).toEqual({ ok: false, code: 'coupon.unknown' });
   });
@@ -154,7 +164,7 @@ describe(submitApplication.name, () => {
     const later = new FakeClock(new Date(clock.now().getTime() + 386 * DAY_MS));
     const result = await submitApplication(
       { ...deps(), clock: later },
-      { kind: 'renewal', ...cert!, registration, couponNumber: coupon, newPasswordHash: undefined, submissionKey: randomUUID() },
+      { kind: 'renewal', ...cert!, ...common(coupon) },
     );
     expect(result).toEqual({ ok: false, code: 'renewal.notAvailable' });
   });

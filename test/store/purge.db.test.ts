@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countAttempt, deleteStaleRateLimits } from '../../src/store/rate-limit-store.js';
-import { deleteExpiredSessions, loadSession, saveSession } from '../../src/store/session-store.js';
+import { deleteExpiredSessions, loadSession, storeSession } from '../../src/store/session-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let database: TestDatabase;
@@ -15,8 +15,8 @@ const at = (iso: string) => new Date(iso);
 
 describe(deleteExpiredSessions.name, () => {
   it('removes sessions past their expiry and keeps the others', async () => {
-    await saveSession(database.db, 'old', { csrf: 'a' }, at('2026-11-27T00:00:00Z'), at('2026-11-27T00:30:00Z'));
-    await saveSession(database.db, 'live', { csrf: 'b' }, at('2026-11-27T00:20:00Z'), at('2026-11-27T00:50:00Z'));
+    await storeSession(database.db, { idHash: 'old', replacesIdHash: undefined, data: { csrf: 'a' }, createdAt: at('2026-11-27T00:00:00Z'), expiresAt: at('2026-11-27T00:30:00Z') });
+    await storeSession(database.db, { idHash: 'live', replacesIdHash: undefined, data: { csrf: 'b' }, createdAt: at('2026-11-27T00:20:00Z'), expiresAt: at('2026-11-27T00:50:00Z') });
     expect(await deleteExpiredSessions(database.db, at('2026-11-27T00:40:00Z'))).toBe(1);
     expect((await loadSession(database.db, 'live', at('2026-11-27T00:40:00Z')))?.data).toEqual({ csrf: 'b' });
     expect(await loadSession(database.db, 'old', at('2026-11-27T00:10:00Z'))).toBeUndefined();

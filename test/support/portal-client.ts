@@ -2,19 +2,22 @@ import type { Hono } from 'hono';
 
 /**
  * A browser stand-in for in-process tests (STYLE §7: routes through app.request()):
- * keeps cookies, sends Origin like a browser, and fills in the page's CSRF token.
+ * keeps cookies, sends Origin like a browser, fills in the page's CSRF token, and follows
+ * 303 redirects with a GET as a browser does (Post/Redirect/Get), unless told not to.
  */
 export class PortalClient {
   readonly cookies = new Map<string, string>();
   /** Each client looks like its own visitor to the per-client rate limit (the app trusts the proxy header in tests). */
-  readonly address = `192.0.2.${Math.floor(Math.random() * 254) + 1}`;
+  address = `192.0.2.${Math.floor(Math.random() * 254) + 1}`;
   lastHtml = '';
+  /** Where the last request was redirected, in order. */
+  lastRedirects: string[] = [];
   constructor(
     private readonly app: Hono<never> | { request: Hono['request'] },
     readonly origin = 'http://127.0.0.1:3000',
   ) {}
 
-  private cookieHeader(): string {
+  cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
@@ -22,15 +25,31 @@ export class PortalClient {
     for (const line of res.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      // An expired or emptied cookie is gone, as a browser would drop it.
+      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
     }
   }
 
-  async get(path: string): Promise<Response> {
+  private async follow(res: Response, follow: boolean): Promise<Response> {
+    let current = res;
+    for (let hops = 0; follow && hops < 5 && [301, 302, 303].includes(current.status); hops++) {
+      const location = current.headers.get('location')!;
+      this.lastRedirects.push(location);
+      current = await this.app.request(new URL(location, this.origin).toString(), { headers: { cookie: this.cookieHeader(), 'x-forwarded-for': this.address } });
+      this.remember(current);
+    }
+    this.lastHtml = await current.clone().text();
+    return current;
+  }
+
+  async get(path: string, options: { follow?: boolean } = {}): Promise<Response> {
+    this.lastRedirects = [];
     const res = await this.app.request(`${this.origin}${path}`, { headers: { cookie: this.cookieHeader(), 'x-forwarded-for': this.address } });
     this.remember(res);
-    this.lastHtml = await res.clone().text();
-    return res;
+    return this.follow(res, options.follow ?? true);
   }
 
   /** The CSRF token of the last page shown. */
@@ -46,7 +65,8 @@ export class PortalClient {
     return match[1]!;
   }
 
-  async post(path: string, fields: Record<string, string>, options: { csrf?: string | false } = {}): Promise<Response> {
+  async post(path: string, fields: Record<string, string>, options: { csrf?: string | false; follow?: boolean } = {}): Promise<Response> {
+    this.lastRedirects = [];
     const body = new URLSearchParams(fields);
     if (options.csrf !== false) body.set('_csrf', options.csrf ?? this.csrf());
     const res = await this.app.request(`${this.origin}${path}`, {
@@ -60,7 +80,27 @@ export class PortalClient {
       },
     });
     this.remember(res);
-    this.lastHtml = await res.clone().text();
-    return res;
+    return this.follow(res, options.follow ?? true);
   }
 }
+
+/** The form as the browser would send it back: every input's current value. */
+export function formFields(html: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const m of html.matchAll(/<input([^>]*)>/g)) {
+    const attrs = m[1]!;
+    const name = /name="([^"]+)"/.exec(attrs)?.[1];
+    if (!name || name === '_csrf') continue;
+    const type = /type="([^"]+)"/.exec(attrs)?.[1];
+    if (type === 'radio') {
+      if (/checked/.test(attrs)) fields[name] = /value="([^"]*)"/.exec(attrs)![1]!;
+      continue;
+    }
+    fields[name] = decodeHtml(/value="([^"]*)"/.exec(attrs)?.[1] ?? '');
+  }
+  const pref = /<option value="([^"]*)" selected/.exec(html);
+  if (pref) fields['prefecture'] = pref[1]!;
+  return fields;
+}
+
+export const decodeHtml = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');

@@ -4,8 +4,12 @@ import path from 'node:path';
 import pino from 'pino';
 import { openEmbeddedCa } from '../../src/ca/embedded-ca.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { webDepsOf } from '../../src/main.js';
+import { PasswordHasher } from '../../src/ra/application-password.js';
+import type { RaDeps } from '../../src/ra/deps.js';
 import { loadDemoData, type DemoData } from '../../src/ra/load-demo-data.js';
 import { createApp } from '../../src/web/app.js';
+import type { WebDeps } from '../../src/web/env.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -19,6 +23,9 @@ export interface World {
   database: TestDatabase;
   demo: DemoData;
   app: ReturnType<typeof createApp>;
+  web: WebDeps;
+  /** What use cases get, for tests that call ra/ directly. */
+  ra: RaDeps;
   log: pino.Logger;
   close(): Promise<void>;
 }
@@ -32,24 +39,18 @@ export async function createWorld(options: { now?: string; env?: Record<string, 
   const log = pino({ level: 'silent' });
   const database = await createTestDatabase();
   const ca = await openEmbeddedCa(config, clock, log);
-  const demo = await loadDemoData({ db: database.db, clock, log, ca, dataDir });
-  const app = createApp({
-    db: database.db,
-    clock,
-    log,
-    productName: config.productName,
-    caName: config.caName,
-    publicUrl: config.publicUrl,
-    isSecureCookie: config.isSecureCookie,
-    isBehindProxy: config.isBehindProxy,
-    isMailViewerEnabled: config.isMailViewerEnabled,
-  });
+  const passwords = new PasswordHasher();
+  const demo = await loadDemoData({ db: database.db, clock, log, passwords, ca, dataDir });
+  const web = await webDepsOf(config, { db: database.db, clock, log, passwords });
+  const app = createApp(web);
   return {
     config,
     clock,
     database,
     demo,
     app,
+    web,
+    ra: { db: database.db, clock, log, site: config.site, passwords },
     log,
     close: async () => {
       await database.close();

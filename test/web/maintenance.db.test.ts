@@ -9,6 +9,8 @@ import { removeMaintenance } from '../../src/ra/remove-maintenance.js';
 import { scheduleMaintenance } from '../../src/ra/schedule-maintenance.js';
 import { listAllMaintenanceWindows, listMaintenanceWindowsNotEndedBy } from '../../src/store/maintenance-store.js';
 import { auditLog, maintenanceWindows } from '../../src/store/schema/tables.js';
+import { PasswordHasher } from '../../src/ra/application-password.js';
+import { testSite } from '../support/site.js';
 import type { WebDeps, WebEnv } from '../../src/web/env.js';
 import { maintenanceGate } from '../../src/web/maintenance/maintenance-gate.js';
 import { maintenanceConfirmationWarning, maintenanceWarningFor, MaintenanceWarning } from '../../src/web/maintenance/maintenance-warning.js';
@@ -42,12 +44,14 @@ function webDeps(): WebDeps {
     db: database.db,
     clock,
     log,
-    productName: 'certdesk テスト',
+    site: testSite({ brandName: 'certdesk', productName: 'テスト', publicUrl: 'http://localhost' }),
     caName: 'certdesk test CA',
-    publicUrl: 'http://localhost',
     isSecureCookie: false,
     isBehindProxy: false,
+    ipv6ClientPrefix: 64,
     isMailViewerEnabled: false,
+    secrets: { csrfKey: Buffer.alloc(32, 7) },
+    passwords: new PasswordHasher(),
   };
 }
 
@@ -435,7 +439,7 @@ describe(helpRoutes.name, () => {
 
   it('names the product in the renewal notice subject', async () => {
     const html = await (await testApp().request('/help/renew')).text();
-    expect(html).toContain('「certdesk テスト 証明書有効期限切れに関するご案内」');
+    expect(html).toContain('「【certdesk】テスト 証明書有効期限切れに関するご案内」');
   });
 
   it('lists every allowed romaji symbol', async () => {

@@ -125,37 +125,7 @@ export type ErrorCode = (typeof errorCodes)[number];
  */
 export const titleRomajiSymbols = [',', '.', '-', '&', "'", '(', ')', '/'] as const;
 
-/**
- * Maximum lengths in code points (so 𠮷 counts once). Organisation names stop at 64,
- * the X.509 upper bound for organizationName (RFC 5280 ub-organization-name); title at
- * 64 for ub-title. Fields checked by a digit pattern have no separate length.
- */
-export const fieldMaxLengths = {
-  orgNameJa: 64,
-  orgNameKana: 100,
-  orgNameEn: 64,
-  hqAddress: 120,
-  representativeLastName: 40,
-  representativeFirstName: 40,
-  lastNameJa: 40,
-  firstNameJa: 40,
-  lastNameKana: 40,
-  firstNameKana: 40,
-  lastNameEn: 40,
-  firstNameEn: 40,
-  email: 254,
-  titleJa: 60,
-  departmentJa: 60,
-  titleRomaji: 64,
-  city: 60,
-  street: 60,
-  building: 60,
-  proxyLastNameJa: 40,
-  proxyFirstNameJa: 40,
-  proxyLastNameKana: 40,
-  proxyFirstNameKana: 40,
-  proxyDepartment: 60,
-} as const satisfies Partial<Record<FieldName, number>>;
+
 
 /** Phone numbers: half-width digits, no hyphens, 10–11 digits (SPEC §3), trunk prefix 0. */
 export const phoneDigitsMin = 10;
@@ -253,6 +223,8 @@ const orgNameChar = String.raw`(?:${nameChar}|[0-9\uFF10-\uFF19&\uFF06.\uFF0E,\u
 
 const nameJaPattern = new RegExp(`^${nameChar}+$`, 'u');
 const orgNameJaPattern = new RegExp(`^${orgNameChar}+$`, 'u');
+const nameCharPattern = new RegExp(`^${nameChar}$`, 'u');
+const orgNameCharPattern = new RegExp(`^${orgNameChar}$`, 'u');
 
 /** Full-width katakana (ァ…ヺ, ・, ー, ヽ, ヾ) and the full-width space. */
 const kanaPattern = /^[\u30A1-\u30FE\u3000]+$/u;
@@ -269,10 +241,12 @@ const romajiTextPattern = new RegExp(
 /**
  * What a full-width text field must not hold: control, format, private-use, unassigned
  * and lone surrogate code points, line/paragraph separators, and emoji with their
- * modifiers, flags, presentation selector and keycap.
+ * modifiers, flags, presentation selector and keycap, and U+FFFD: the request's
+ * decoder puts it where the bytes were not UTF-8, and web/ where NUL or a lone
+ * surrogate came in (PostgreSQL stores neither), so it always means broken input.
  */
 const forbiddenInText =
-  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\uFE0F\u20E3]/u;
+  /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\uFE0F\u20E3\uFFFD]/u;
 
 /** Dot-atom local part (RFC 5322 §3.4.1); quoted local parts are not accepted. */
 const atext = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]";
@@ -356,11 +330,31 @@ export function formatCouponNumber(digits16: string): string {
 
 type Presence = 'required' | 'optional' | 'proxyRequired' | 'proxyOptional';
 
-interface FieldRule {
+/** The sections of the seed's form, top to bottom. */
+export const registrationSectionNames = ['organisation', 'person', 'coupon', 'proxy'] as const;
+export type RegistrationSectionName = (typeof registrationSectionNames)[number];
+
+/**
+ * One field of the registration, as every reader needs it: the form, the confirmation
+ * table, the console's detail and renewal diff, the mails. The label key is the field
+ * name (web/portal/input-messages.ts holds the words).
+ */
+export interface RegistrationField {
+  readonly section: RegistrationSectionName;
   readonly normalise: (raw: string) => string;
   readonly presence: Presence;
   /** The character/format rule, run on a non-empty value within its length. */
   readonly check: (value: string) => ErrorCode | undefined;
+  /**
+   * Maximum length in code points (so 𠮷 counts once). Organisation names stop at 64, the
+   * X.509 upper bound for organizationName (RFC 5280 ub-organization-name); title at 64
+   * for ub-title. Fields checked by a digit pattern carry their pattern's length.
+   */
+  readonly maxLength: number;
+  /** Shown but not editable on renewal (SPEC §1.1 step 4): to change it, apply anew. */
+  readonly isLockedOnRenewal?: true;
+  /** Counts only when the proxy contact is entered (SPEC §3). */
+  readonly isProxyOnly?: true;
 }
 
 const when =
@@ -378,81 +372,152 @@ const checkPhone = when(
 );
 const checkCouponPart = when((v) => new RegExp(`^\\d{${couponPartDigits}}$`, 'u').test(v), 'coupon.format');
 const noCheck = (): undefined => undefined;
+const digitFields: ReadonlySet<FieldName> = new Set(['tdbCode', 'hqPhone', 'postalCode', 'phone', 'couponPart1', 'couponPart2', 'proxyPhone']);
 
-const rules: { readonly [F in FieldName]: FieldRule } = {
+const org = 'organisation' as const;
+const person = 'person' as const;
+const proxy = 'proxy' as const;
+const locked = { isLockedOnRenewal: true } as const;
+const proxyOnly = { isProxyOnly: true } as const;
+
+/** The one description of the registration fields (issue #7 item 10). */
+export const registrationFields: { readonly [F in FieldName]: RegistrationField } = {
   tdbCode: {
+    section: org,
     normalise: normaliseTdbCode,
     presence: 'optional',
     check: when((v) => new RegExp(`^\\d{1,${tdbCodeMaxDigits}}$`, 'u').test(v), 'tdbCode.format'),
+    maxLength: tdbCodeMaxDigits,
   },
   orgNameJa: {
+    section: org,
     normalise: normaliseName,
     presence: 'required',
     check: when((v) => orgNameJaPattern.test(v), 'name.invalidCharacters'),
+    maxLength: 64,
+    ...locked,
   },
-  orgNameKana: { normalise: normaliseKana, presence: 'required', check: checkKana },
+  orgNameKana: { section: org, normalise: normaliseKana, presence: 'required', check: checkKana, maxLength: 100, ...locked },
   // English organisation names need digits and "Co., Ltd.": the romaji symbol set.
   orgNameEn: {
+    section: org,
     normalise: normaliseName,
     presence: 'required',
     check: when((v) => romajiTextPattern.test(v) && /[A-Za-z]/u.test(v), 'romaji.invalidCharacters'),
+    maxLength: 64,
+    ...locked,
   },
-  hqAddress: { normalise: normaliseFullWidthText, presence: 'required', check: checkText },
-  hqPhone: { normalise: normalisePhone, presence: 'required', check: checkPhone },
-  representativeLastName: { normalise: normaliseName, presence: 'required', check: checkNameJa },
-  representativeFirstName: { normalise: normaliseName, presence: 'required', check: checkNameJa },
-  lastNameJa: { normalise: normaliseName, presence: 'required', check: checkNameJa },
-  firstNameJa: { normalise: normaliseName, presence: 'required', check: checkNameJa },
-  lastNameKana: { normalise: normaliseKana, presence: 'required', check: checkKana },
-  firstNameKana: { normalise: normaliseKana, presence: 'required', check: checkKana },
-  lastNameEn: { normalise: normaliseName, presence: 'required', check: checkPersonNameEn },
-  firstNameEn: { normalise: normaliseName, presence: 'required', check: checkPersonNameEn },
-  email: { normalise: normaliseEmail, presence: 'required', check: when(isEmailAddress, 'email.format') },
-  titleJa: { normalise: normaliseFullWidthText, presence: 'optional', check: checkText },
-  departmentJa: { normalise: normaliseFullWidthText, presence: 'required', check: checkText },
+  hqAddress: { section: org, normalise: normaliseFullWidthText, presence: 'required', check: checkText, maxLength: 120 },
+  hqPhone: { section: org, normalise: normalisePhone, presence: 'required', check: checkPhone, maxLength: phoneDigitsMax },
+  representativeLastName: { section: org, normalise: normaliseName, presence: 'required', check: checkNameJa, maxLength: 40 },
+  representativeFirstName: { section: org, normalise: normaliseName, presence: 'required', check: checkNameJa, maxLength: 40 },
+  lastNameJa: { section: person, normalise: normaliseName, presence: 'required', check: checkNameJa, maxLength: 40, ...locked },
+  firstNameJa: { section: person, normalise: normaliseName, presence: 'required', check: checkNameJa, maxLength: 40, ...locked },
+  lastNameKana: { section: person, normalise: normaliseKana, presence: 'required', check: checkKana, maxLength: 40, ...locked },
+  firstNameKana: { section: person, normalise: normaliseKana, presence: 'required', check: checkKana, maxLength: 40, ...locked },
+  lastNameEn: { section: person, normalise: normaliseName, presence: 'required', check: checkPersonNameEn, maxLength: 40, ...locked },
+  firstNameEn: { section: person, normalise: normaliseName, presence: 'required', check: checkPersonNameEn, maxLength: 40, ...locked },
+  email: { section: person, normalise: normaliseEmail, presence: 'required', check: when(isEmailAddress, 'email.format'), maxLength: 254 },
+  titleJa: { section: person, normalise: normaliseFullWidthText, presence: 'optional', check: checkText, maxLength: 60 },
+  departmentJa: { section: person, normalise: normaliseFullWidthText, presence: 'required', check: checkText, maxLength: 60 },
   titleRomaji: {
+    section: person,
     normalise: normaliseRomajiText,
     presence: 'optional',
     check: when((v) => romajiTextPattern.test(v), 'titleRomaji.invalidCharacters'),
+    maxLength: 64,
   },
   postalCode: {
+    section: person,
     normalise: normalisePostalCode,
     presence: 'required',
     check: when((v) => /^\d{7}$/u.test(v), 'postalCode.format'),
+    maxLength: 7,
   },
-  prefecture: { normalise: trimSpaces, presence: 'required', check: when(isPrefecture, 'prefecture.unknown') },
-  city: { normalise: normaliseFullWidthText, presence: 'required', check: checkText },
-  street: { normalise: normaliseFullWidthText, presence: 'required', check: checkText },
-  building: { normalise: normaliseFullWidthText, presence: 'optional', check: checkText },
-  phone: { normalise: normalisePhone, presence: 'required', check: checkPhone },
-  couponPart1: { normalise: normaliseCouponPart, presence: 'required', check: checkCouponPart },
-  couponPart2: { normalise: normaliseCouponPart, presence: 'required', check: checkCouponPart },
+  prefecture: { section: person, normalise: trimSpaces, presence: 'required', check: when(isPrefecture, 'prefecture.unknown'), maxLength: 4 },
+  city: { section: person, normalise: normaliseFullWidthText, presence: 'required', check: checkText, maxLength: 60 },
+  street: { section: person, normalise: normaliseFullWidthText, presence: 'required', check: checkText, maxLength: 60 },
+  building: { section: person, normalise: normaliseFullWidthText, presence: 'optional', check: checkText, maxLength: 60 },
+  phone: { section: person, normalise: normalisePhone, presence: 'required', check: checkPhone, maxLength: phoneDigitsMax },
+  couponPart1: { section: 'coupon', normalise: normaliseCouponPart, presence: 'required', check: checkCouponPart, maxLength: couponPartDigits },
+  couponPart2: { section: 'coupon', normalise: normaliseCouponPart, presence: 'required', check: checkCouponPart, maxLength: couponPartDigits },
   // The radio: anything but the two values counts as not chosen.
-  proxyMode: { normalise: trimSpaces, presence: 'required', check: noCheck },
-  proxyLastNameJa: { normalise: normaliseName, presence: 'proxyRequired', check: checkNameJa },
-  proxyFirstNameJa: { normalise: normaliseName, presence: 'proxyRequired', check: checkNameJa },
-  proxyLastNameKana: { normalise: normaliseKana, presence: 'proxyRequired', check: checkKana },
-  proxyFirstNameKana: { normalise: normaliseKana, presence: 'proxyRequired', check: checkKana },
-  proxyDepartment: { normalise: normaliseFullWidthText, presence: 'proxyOptional', check: checkText },
-  proxyPhone: { normalise: normalisePhone, presence: 'proxyRequired', check: checkPhone },
+  proxyMode: { section: proxy, normalise: trimSpaces, presence: 'required', check: noCheck, maxLength: 7 },
+  proxyLastNameJa: { section: proxy, normalise: normaliseName, presence: 'proxyRequired', check: checkNameJa, maxLength: 40, ...proxyOnly },
+  proxyFirstNameJa: { section: proxy, normalise: normaliseName, presence: 'proxyRequired', check: checkNameJa, maxLength: 40, ...proxyOnly },
+  proxyLastNameKana: { section: proxy, normalise: normaliseKana, presence: 'proxyRequired', check: checkKana, maxLength: 40, ...proxyOnly },
+  proxyFirstNameKana: { section: proxy, normalise: normaliseKana, presence: 'proxyRequired', check: checkKana, maxLength: 40, ...proxyOnly },
+  proxyDepartment: { section: proxy, normalise: normaliseFullWidthText, presence: 'proxyOptional', check: checkText, maxLength: 60, ...proxyOnly },
+  proxyPhone: { section: proxy, normalise: normalisePhone, presence: 'proxyRequired', check: checkPhone, maxLength: phoneDigitsMax, ...proxyOnly },
 };
+
+/**
+ * Maximum lengths of the free-text fields, for messages ("…は64文字以内で"). Fields
+ * checked by a digit pattern are told their format instead, so they are not listed.
+ */
+export const fieldMaxLengths: Partial<Record<FieldName, number>> = Object.fromEntries(
+  fieldNames
+    .filter((f) => registrationFields[f].check !== noCheck && !digitFields.has(f) && f !== 'prefecture')
+    .map((f) => [f, registrationFields[f].maxLength]),
+);
+
+/**
+ * How the fields are grouped on every page that shows a registration: a row holds one
+ * field, or a pair read as one (family name + given name; the two coupon boxes).
+ */
+export type RegistrationRow =
+  | { kind: 'field'; field: FieldName }
+  | { kind: 'pair'; label: RegistrationPairLabel; fields: readonly [FieldName, FieldName] };
+
+export const registrationPairLabels = ['representativeName', 'nameJa', 'nameKana', 'nameEn', 'coupon', 'proxyNameJa', 'proxyNameKana'] as const;
+export type RegistrationPairLabel = (typeof registrationPairLabels)[number];
+
+const field = (f: FieldName): RegistrationRow => ({ kind: 'field', field: f });
+const pair = (label: RegistrationPairLabel, a: FieldName, b: FieldName): RegistrationRow => ({ kind: 'pair', label, fields: [a, b] });
+
+export const registrationSections: readonly { section: RegistrationSectionName; rows: readonly RegistrationRow[] }[] = [
+  {
+    section: 'organisation',
+    rows: [field('tdbCode'), field('orgNameJa'), field('orgNameKana'), field('orgNameEn'), field('hqAddress'), field('hqPhone'), pair('representativeName', 'representativeLastName', 'representativeFirstName')],
+  },
+  {
+    section: 'person',
+    rows: [
+      pair('nameJa', 'lastNameJa', 'firstNameJa'),
+      pair('nameKana', 'lastNameKana', 'firstNameKana'),
+      pair('nameEn', 'lastNameEn', 'firstNameEn'),
+      field('email'),
+      field('titleJa'),
+      field('departmentJa'),
+      field('titleRomaji'),
+      field('postalCode'),
+      field('prefecture'),
+      field('city'),
+      field('street'),
+      field('building'),
+      field('phone'),
+    ],
+  },
+  { section: 'coupon', rows: [pair('coupon', 'couponPart1', 'couponPart2')] },
+  {
+    section: 'proxy',
+    rows: [field('proxyMode'), pair('proxyNameJa', 'proxyLastNameJa', 'proxyFirstNameJa'), pair('proxyNameKana', 'proxyLastNameKana', 'proxyFirstNameKana'), field('proxyDepartment'), field('proxyPhone')],
+  },
+];
 
 const proxyModeSchema = z.enum(proxyModes);
 const lockedFieldSet: ReadonlySet<FieldName> = new Set(lockedFieldNames);
 const proxyFieldSet: ReadonlySet<FieldName> = new Set(proxyFieldNames);
 
-const maxLengthOf = (field: FieldName): number | undefined =>
-  (fieldMaxLengths as Partial<Record<FieldName, number>>)[field];
-
 /** Presence, length, then the field's own rule; the first failure is the field's code. */
 function validateField(field: FieldName, value: string, isProxyEntered: boolean): ErrorCode | undefined {
-  const { presence, check } = rules[field];
+  const { presence, check, maxLength } = registrationFields[field];
   if (value === '') {
     const isRequired = presence === 'required' || (presence === 'proxyRequired' && isProxyEntered);
     return isRequired ? 'field.required' : undefined;
   }
-  const maxLength = maxLengthOf(field);
-  if (maxLength !== undefined && codePointLength(value) > maxLength) {
+  // Pattern-checked fields say what their pattern wants, not merely "too long".
+  if (fieldMaxLengths[field] !== undefined && codePointLength(value) > maxLength) {
     return 'field.tooLong';
   }
   return check(value);
@@ -515,7 +580,7 @@ function normaliseValues(raw: Readonly<Record<string, string | undefined>>, opti
   const values = {} as FormValues;
   for (const field of fieldNames) {
     const isLocked = options.lockedNames && lockedFieldSet.has(field);
-    values[field] = isLocked ? '' : rules[field].normalise(raw[field] ?? '');
+    values[field] = isLocked ? '' : registrationFields[field].normalise(raw[field] ?? '');
   }
   // Cleared rather than kept: data the subscriber said does not apply is not carried on.
   if (values.proxyMode === 'none') {
@@ -582,6 +647,45 @@ function toEditableRegistration(v: FormValues, proxyMode: ProxyMode): EditableRe
     ...optionalField('proxyDepartment', v.proxyDepartment),
     proxyPhone: v.proxyPhone,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Which characters a field refused (for messages that say which, issue #9)
+
+/** A refused character, and what to type instead when there is an unambiguous way (㈱ → (株)). */
+export interface RefusedCharacter {
+  char: string;
+  /** Invisible: a control, format or separator character, or the mark of undecodable input. */
+  isInvisible: boolean;
+  suggestion?: string;
+}
+
+const orgNameFields: ReadonlySet<FieldName> = new Set(['orgNameJa']);
+const invisible = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\uFFFD\uFE0F]$/u;
+
+/**
+ * The distinct characters of `value` that `field`'s character rule refuses, at most
+ * `limit` of them, in order. Where NFKC turns one into something the field accepts
+ * (㈱ → (株), Ⅱ → II, ① → 1), that is the suggestion: we never rewrite a name ourselves
+ * (SPEC 3), but we may say what to type.
+ */
+export function refusedCharacters(field: FieldName, value: string, limit = 3): RefusedCharacter[] {
+  const isAllowed = (ch: string): boolean => {
+    const code = registrationFields[field].check;
+    if (field.endsWith('NameJa') || field === 'representativeLastName' || field === 'representativeFirstName') {
+      return (orgNameFields.has(field) ? orgNameCharPattern : nameCharPattern).test(ch);
+    }
+    return code === checkText ? !forbiddenInText.test(ch) : true;
+  };
+  const out: RefusedCharacter[] = [];
+  for (const ch of new Set(value)) {
+    if (out.length >= limit) break;
+    if (isAllowed(ch)) continue;
+    const folded = ch.normalize('NFKC');
+    const suggestion = folded !== ch && [...folded].every(isAllowed) ? folded : undefined;
+    out.push({ char: ch, isInvisible: invisible.test(ch), ...(suggestion === undefined ? {} : { suggestion }) });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------

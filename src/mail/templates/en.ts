@@ -1,19 +1,34 @@
+import { fullProductName } from '../../domain/site.js';
 import { formatMailInstant, type MailDocument, type MailSignature } from './mail-document.js';
-import type { MailContext, MailMessage, MailTemplates } from './mail-message.js';
+import type { MailContext, MailMessage, MailRecipient, MailTemplates } from './mail-message.js';
 
 /** English mail text: the same facts and promises as the Japanese templates. */
 
 const kindLabel = (kind: MailMessage['kind']) => (kind === 'renewal' ? 'renewal application' : 'new application');
 const at = (instant: Date) => formatMailInstant(instant, 'en');
+const subjectOf = (context: MailContext, text: string, acceptanceNumber: string) => `[${context.site.brandName}] ${text} (acceptance number ${acceptanceNumber})`;
+const greetingOf = (r: MailRecipient): string[] => [r.organisation, r.department === 'なし' ? '' : r.department, `Dear ${r.name},`].filter((line) => line !== '');
 
-const signature = (context: MailContext): MailSignature => ({
-  productName: context.productName,
-  publicUrl: context.publicUrl,
-  notes: [
-    'This email was sent from a send-only address. Replies to it are not read.',
-    'If you did not expect this email, please delete it.',
-  ],
-});
+function signature(context: MailContext): MailSignature {
+  const { site } = context;
+  const operator = site.operator;
+  return {
+    productName: fullProductName(site),
+    publicUrl: site.publicUrl,
+    lines: [
+      { text: operator.name },
+      { text: 'Support desk', href: operator.supportUrl },
+      ...(operator.supportPhone === undefined ? [] : [{ text: `Phone: ${operator.supportPhone}` }]),
+      { text: `Hours: ${operator.supportHours}` },
+    ],
+    notes: [
+      'This email was sent from a send-only address. Replies to it are not read.',
+      'If you did not apply, someone may be using your email address by mistake or without your permission. Please tell the support desk above.',
+    ],
+  };
+}
+
+const reviewStartNote = 'Review starts after final acceptance. Depending on demand it may take a few business days to begin. Thank you for your patience.';
 
 const certificateCodeNote =
   'When the review is complete, we will email the address in your application the certificate code you need to pick up your certificate. Please keep that email, and check that your mail software does not file it as spam.';
@@ -23,14 +38,14 @@ export const enTemplates: MailTemplates = {
     const kind = kindLabel(m.kind);
     return {
       lang: 'en',
-      subject: `${context.productName}: ${kind} provisionally accepted (acceptance number ${m.acceptanceNumber})`,
-      greeting: `Dear ${m.name},`,
+      subject: subjectOf(context, `${kind} provisionally accepted`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
       blocks: [
         {
           kind: 'paragraph',
           lines: [
-            { text: `Thank you for your ${kind} for ${context.productName}.` },
-            { text: 'We have provisionally accepted it with these details:' },
+            { text: `Thank you for your ${kind} for ${fullProductName(context.site)}.` },
+            { text: 'We have provisionally accepted it with these details. You need the acceptance number to cancel the application or check its status, so please keep this email.' },
           ],
         },
         {
@@ -38,7 +53,7 @@ export const enTemplates: MailTemplates = {
           rows: [
             ['Acceptance number', m.acceptanceNumber],
             ['Provisionally accepted at', at(m.provisionalAt)],
-            ['Final at', at(m.finalAt)],
+            ['Final at (cancellation deadline)', at(m.finalAt)],
           ],
         },
         {
@@ -47,13 +62,12 @@ export const enTemplates: MailTemplates = {
           items: [
             { text: 'The coupon number you used is now locked.' },
             {
-              text: `Until ${at(m.finalAt)} you can cancel this application on the "Cancel an application" page below; the same coupon number can then be used again. You will need the acceptance number, your email address and your application password.`,
-              href: `${context.publicUrl}/cancel`,
+              text: `Until ${at(m.finalAt)} you can cancel this application with the link below; the same coupon number can then be used again. The link only cancels this application: do not share it.`,
+              href: m.cancelUrl,
             },
-            {
-              text: 'After that time the application is final and can no longer be cancelled. From then on the coupon is used up, even if the application cannot be approved in the review.',
-            },
-            { text: 'Review starts after final acceptance. Depending on demand it may take a few business days to begin.' },
+            { text: 'You can also cancel on the "Cancel an application" page with the acceptance number, your email address and your application password.', href: `${context.site.publicUrl}/cancel` },
+            { text: 'After that time the application is final and can no longer be cancelled. From then on the coupon is used up, even if the application is not approved.' },
+            { text: reviewStartNote },
             { text: certificateCodeNote },
           ],
         },
@@ -66,13 +80,10 @@ export const enTemplates: MailTemplates = {
     const kind = kindLabel(m.kind);
     return {
       lang: 'en',
-      subject: `${context.productName}: ${kind} cancelled (acceptance number ${m.acceptanceNumber})`,
-      greeting: `Dear ${m.name},`,
+      subject: subjectOf(context, `${kind} cancelled`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
       blocks: [
-        {
-          kind: 'paragraph',
-          lines: [{ text: `As you requested, we have cancelled this ${kind} for ${context.productName}.` }],
-        },
+        { kind: 'paragraph', lines: [{ text: `As you requested, we have cancelled this ${kind} for ${fullProductName(context.site)}.` }] },
         {
           kind: 'facts',
           rows: [
@@ -87,7 +98,7 @@ export const enTemplates: MailTemplates = {
             { text: 'The coupon number you used has been released. You can use the same coupon number again for a new application.' },
             {
               text: m.kind === 'renewal' ? 'To apply for the renewal again, use the renewal page:' : 'To apply again, use the new application page:',
-              href: `${context.publicUrl}/${m.kind === 'renewal' ? 'renew' : 'new'}`,
+              href: `${context.site.publicUrl}/${m.kind === 'renewal' ? 'renew' : 'new'}`,
             },
           ],
         },
@@ -100,13 +111,10 @@ export const enTemplates: MailTemplates = {
     const kind = kindLabel(m.kind);
     return {
       lang: 'en',
-      subject: `${context.productName}: ${kind} finally accepted (acceptance number ${m.acceptanceNumber})`,
-      greeting: `Dear ${m.name},`,
+      subject: subjectOf(context, `${kind} finally accepted`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
       blocks: [
-        {
-          kind: 'paragraph',
-          lines: [{ text: `Your ${kind} for ${context.productName} is now final.` }],
-        },
+        { kind: 'paragraph', lines: [{ text: `Your ${kind} for ${fullProductName(context.site)} is now final.` }] },
         {
           kind: 'facts',
           rows: [
@@ -119,7 +127,8 @@ export const enTemplates: MailTemplates = {
           heading: 'What happens next',
           items: [
             { text: 'The application is final and can no longer be cancelled. The coupon number you used is now used up.' },
-            { text: 'Review starts now. Depending on demand it may take a few business days. Thank you for your patience.' },
+            { text: reviewStartNote },
+            { text: 'You can see where your application stands on the "Application status" page, with the acceptance number, your email address and your application password.', href: `${context.site.publicUrl}/status` },
             { text: certificateCodeNote },
           ],
         },

@@ -1,41 +1,59 @@
+import { fullProductName } from '../../domain/site.js';
 import { formatMailInstant, type MailDocument, type MailSignature } from './mail-document.js';
-import type { MailContext, MailMessage, MailTemplates } from './mail-message.js';
+import type { MailContext, MailMessage, MailRecipient, MailTemplates } from './mail-message.js';
 
 /** Japanese mail text: polite business Japanese (です・ます), the subscriber addressed as 「〇〇 様」. */
 
 const kindLabel = (kind: MailMessage['kind']) => (kind === 'renewal' ? '更新申請' : '新規申請');
 const at = (instant: Date) => formatMailInstant(instant, 'ja');
 
-const signature = (context: MailContext): MailSignature => ({
-  productName: context.productName,
-  publicUrl: context.publicUrl,
-  notes: [
-    '※このメールは送信専用アドレスからお送りしています。ご返信いただいてもお答えできませんので、あらかじめご了承ください。',
-    '※このメールにお心当たりのない場合は、恐れ入りますが、このメールを破棄してくださいますようお願いいたします。',
-  ],
-});
+/** 【brand】 first, then what happened, then the acceptance number (issue #9). */
+const subjectOf = (context: MailContext, text: string, acceptanceNumber: string) => `【${context.site.brandName}】${text}(受付番号: ${acceptanceNumber})`;
+
+/** Organisation and department above 〇〇 様. */
+const greetingOf = (r: MailRecipient): string[] => [r.organisation, r.department === 'なし' ? '' : r.department, `${r.name} 様`].filter((line) => line !== '');
+
+export function signatureJa(context: MailContext): MailSignature {
+  const { site } = context;
+  const operator = site.operator;
+  return {
+    productName: fullProductName(site),
+    publicUrl: site.publicUrl,
+    lines: [
+      { text: operator.name },
+      { text: 'お問い合わせ窓口', href: operator.supportUrl },
+      ...(operator.supportPhone === undefined ? [] : [{ text: `電話: ${operator.supportPhone}` }]),
+      { text: `受付時間: ${operator.supportHours}` },
+    ],
+    notes: [
+      '※このメールは送信専用アドレスからお送りしています。ご返信いただいてもお答えできませんので、あらかじめご了承ください。',
+      '※このメールにお心当たりのない場合は、どなたかがお客様の電子メールアドレスを誤って、または無断で使用している可能性があります。お手数ですが、上記のお問い合わせ窓口までご連絡ください。',
+    ],
+  };
+}
+
+/** The same sentence in both mails that speak of it (issue #9: one thing, said one way). */
+const reviewStartNote = '本受付以降、順次審査を開始いたします。混み具合により、審査の開始まで数営業日をいただく場合がございます。あらかじめご了承ください。';
 
 const certificateCodeNote =
-  '審査が完了しましたら、お申し込みの電子メールアドレス宛に、証明書の取得に必要な「証明書コード」を記載した電子メールをお送りいたします。大切に保管してください。※迷惑メールとして受信トレイから除外されないよう、メールソフトの設定をご確認ください。';
+  '審査が完了しましたら、当社から、お申し込みの電子メールアドレス宛に、証明書の取得に必要な「証明書コード」を記載した電子メールをお送りいたします。大切に保管してください。※迷惑メールとして受信トレイから除外されないよう、メールソフトの設定をご確認ください。';
 
 export const jaTemplates: MailTemplates = {
   'application.provisional': (m, context): MailDocument => {
     const kind = kindLabel(m.kind);
+    const product = fullProductName(context.site);
     return {
       lang: 'ja',
-      subject: `${context.productName} ${kind}の仮受付完了のお知らせ(受付番号: ${m.acceptanceNumber})`,
-      greeting: `${m.name} 様`,
+      subject: subjectOf(context, `${kind} 仮受付完了のお知らせ`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
       blocks: [
         {
           kind: 'paragraph',
           lines: [
             {
-              text:
-                m.kind === 'renewal'
-                  ? `このたびは、${context.productName}の更新をお申し込みいただき、誠にありがとうございます。`
-                  : `このたびは、${context.productName}をお申し込みいただき、誠にありがとうございます。`,
+              text: m.kind === 'renewal' ? `このたびは、${product}の更新をお申し込みいただき、誠にありがとうございます。` : `このたびは、${product}をお申し込みいただき、誠にありがとうございます。`,
             },
-            { text: `以下の内容で${kind}を仮受付いたしました。` },
+            { text: `以下の内容で${kind}を仮受付いたしました。受付番号は、申請の取り消しや申請状況の確認に必要です。このメールを大切に保管してください。` },
           ],
         },
         {
@@ -43,7 +61,7 @@ export const jaTemplates: MailTemplates = {
           rows: [
             ['受付番号', m.acceptanceNumber],
             ['仮受付日時', at(m.provisionalAt)],
-            ['本受付日時', at(m.finalAt)],
+            ['本受付日時(取り消し期限)', at(m.finalAt)],
           ],
         },
         {
@@ -52,18 +70,22 @@ export const jaTemplates: MailTemplates = {
           items: [
             { text: `${kind}に使用されたクーポン番号は、現在ロックされています。` },
             {
-              text: '上記の本受付日時までは、次の「新規・更新 申請の取り消し」ページから当申請を取り消すことができます。取り消した場合は、同じクーポン番号を再度ご利用いただけます。取り消しには、受付番号、電子メールアドレス、申請パスワードが必要です。',
-              href: `${context.publicUrl}/cancel`,
+              text: '上記の本受付日時(取り消し期限)までは、次のリンクから当申請を取り消すことができます。取り消した場合は、同じクーポン番号を再度ご利用いただけます。このリンクは当申請の取り消しにのみ使用でき、他の方には教えないでください。',
+              href: m.cancelUrl,
             },
             {
-              text: '本受付日時を過ぎると本受付となり、当申請を取り消すことはできなくなります。本受付後は、審査の結果、認証されなかった場合でもクーポンは使用済みとなり、再度ご利用いただくことはできません。',
+              text: '「新規・更新 申請の取り消し」ページから、受付番号・電子メールアドレス・申請パスワードを入力して取り消すこともできます。',
+              href: `${context.site.publicUrl}/cancel`,
             },
-            { text: '本受付以降、順次審査を開始いたします。混み具合により、審査の開始まで数営業日をいただく場合がございます。' },
+            {
+              text: '本受付日時を過ぎると本受付となり、当申請を取り消すことはできなくなります。本受付後は、審査の結果、承認されなかった場合でもクーポン番号は使用済みとなり、再度ご利用いただくことはできません。',
+            },
+            { text: reviewStartNote },
             { text: certificateCodeNote },
           ],
         },
       ],
-      signature: signature(context),
+      signature: signatureJa(context),
     };
   },
 
@@ -71,13 +93,13 @@ export const jaTemplates: MailTemplates = {
     const kind = kindLabel(m.kind);
     return {
       lang: 'ja',
-      subject: `${context.productName} ${kind}の取り消し完了のお知らせ(受付番号: ${m.acceptanceNumber})`,
-      greeting: `${m.name} 様`,
+      subject: subjectOf(context, `${kind} 取り消し完了のお知らせ`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
       blocks: [
         {
           kind: 'paragraph',
           lines: [
-            { text: `${context.productName}をご利用いただき、誠にありがとうございます。` },
+            { text: `${fullProductName(context.site)}をご利用いただき、誠にありがとうございます。` },
             { text: `お手続きいただいたとおり、以下の${kind}を取り消しました。` },
           ],
         },
@@ -94,16 +116,13 @@ export const jaTemplates: MailTemplates = {
           items: [
             { text: '当申請に使用されたクーポン番号のロックは解除されました。同じクーポン番号を、新たなお申し込みに再度ご利用いただけます。' },
             {
-              text:
-                m.kind === 'renewal'
-                  ? '改めて更新をお申し込みいただく場合は、次の更新申請ページからお手続きください。'
-                  : '改めてお申し込みいただく場合は、次の新規申請ページからお手続きください。',
-              href: `${context.publicUrl}/${m.kind === 'renewal' ? 'renew' : 'new'}`,
+              text: m.kind === 'renewal' ? '改めて更新をお申し込みいただく場合は、次の更新申請ページからお手続きください。' : '改めてお申し込みいただく場合は、次の新規申請ページからお手続きください。',
+              href: `${context.site.publicUrl}/${m.kind === 'renewal' ? 'renew' : 'new'}`,
             },
           ],
         },
       ],
-      signature: signature(context),
+      signature: signatureJa(context),
     };
   },
 
@@ -111,13 +130,13 @@ export const jaTemplates: MailTemplates = {
     const kind = kindLabel(m.kind);
     return {
       lang: 'ja',
-      subject: `${context.productName} ${kind}の本受付完了のお知らせ(受付番号: ${m.acceptanceNumber})`,
-      greeting: `${m.name} 様`,
+      subject: subjectOf(context, `${kind} 本受付完了のお知らせ`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
       blocks: [
         {
           kind: 'paragraph',
           lines: [
-            { text: `${context.productName}をご利用いただき、誠にありがとうございます。` },
+            { text: `${fullProductName(context.site)}をご利用いただき、誠にありがとうございます。` },
             { text: `以下の${kind}は、本受付となりました。` },
           ],
         },
@@ -133,12 +152,13 @@ export const jaTemplates: MailTemplates = {
           heading: '今後の流れ',
           items: [
             { text: '本受付となったため、当申請を取り消すことはできません。お申し込みに使用されたクーポン番号は使用済みとなりました。' },
-            { text: 'これより順次、審査を開始いたします。混み具合により、審査の完了まで数営業日をいただく場合がございます。あらかじめご了承ください。' },
+            { text: reviewStartNote },
+            { text: '申請状況は「申請状況の確認」ページでご確認いただけます。受付番号・電子メールアドレス・申請パスワードが必要です。', href: `${context.site.publicUrl}/status` },
             { text: certificateCodeNote },
           ],
         },
       ],
-      signature: signature(context),
+      signature: signatureJa(context),
     };
   },
 };

@@ -6,7 +6,8 @@
 export interface MailDocument {
   lang: 'ja' | 'en';
   subject: string;
-  greeting: string;
+  /** One or more lines: organisation, department, 〇〇 様. */
+  greeting: readonly string[];
   blocks: readonly MailBlock[];
   signature: MailSignature;
 }
@@ -22,9 +23,13 @@ export type MailBlock =
   | { kind: 'facts'; rows: readonly (readonly [label: string, value: string])[] }
   | { kind: 'notes'; heading: string; items: readonly MailLine[] };
 
+/** The signature block every mail ends with (SPEC 1.8): who sends it and where to ask. */
 export interface MailSignature {
+  /** e.g. 「certdesk 個人用電子証明書 Class2 スタンダード」 and the portal's address. */
   productName: string;
   publicUrl: string;
+  /** Operator, support desk, its address, phone and hours: one line each. */
+  lines: readonly MailLine[];
   notes: readonly string[];
 }
 
@@ -42,7 +47,7 @@ const textStyles: Record<MailDocument['lang'], TextStyle> = {
 
 export function renderText(doc: MailDocument): string {
   const style = textStyles[doc.lang];
-  const out: string[] = [doc.greeting, ''];
+  const out: string[] = [...doc.greeting, ''];
   const line = (l: MailLine, indent: string): string[] => (l.href === undefined ? [l.text] : [l.text, `${indent}${l.href}`]);
   for (const block of doc.blocks) {
     switch (block.kind) {
@@ -62,7 +67,10 @@ export function renderText(doc: MailDocument): string {
     }
     out.push('');
   }
-  out.push(style.rule, doc.signature.productName, `${doc.signature.publicUrl}/`, ...doc.signature.notes, style.rule, '');
+  const sig = doc.signature;
+  out.push(style.rule, sig.productName, `${sig.publicUrl}/`, '');
+  for (const l of sig.lines) out.push(...line(l, '  '));
+  out.push('', ...sig.notes, style.rule, '');
   return out.join('\n');
 }
 
@@ -87,7 +95,7 @@ const s = {
   li: 'margin:0 0 6px;',
   a: 'color:#0b5394;word-break:break-all;',
   hr: 'border:0;border-top:1px solid #d0d7de;margin:24px 0 12px;',
-  footer: 'margin:0;font-size:13px;color:#57606a;',
+  footer: 'margin:0 0 10px;font-size:13px;color:#57606a;',
 };
 
 export function renderHtml(doc: MailDocument): string {
@@ -104,7 +112,7 @@ export function renderHtml(doc: MailDocument): string {
     '</head>',
     `<body style="${s.body}">`,
     `<div style="${s.wrap}">`,
-    `<p style="${s.p}">${e(doc.greeting)}</p>`,
+    `<p style="${s.p}">${doc.greeting.map(e).join('<br>')}</p>`,
   ];
   for (const block of doc.blocks) {
     switch (block.kind) {
@@ -131,7 +139,9 @@ export function renderHtml(doc: MailDocument): string {
   const sig = doc.signature;
   parts.push(
     `<hr style="${s.hr}">`,
-    `<p style="${s.footer}">${[e(sig.productName), link(`${sig.publicUrl}/`), ...sig.notes.map(e)].join('<br>')}</p>`,
+    `<p style="${s.footer}">${[e(sig.productName), link(`${sig.publicUrl}/`)].join('<br>')}</p>`,
+    `<p style="${s.footer}">${sig.lines.map(line).join('<br>')}</p>`,
+    `<p style="${s.footer}">${sig.notes.map(e).join('<br>')}</p>`,
     '</div>',
     '</body>',
     '</html>',

@@ -1,4 +1,15 @@
+import type { Site } from '../../domain/site.js';
 import type { MailDocument } from './mail-document.js';
+
+/**
+ * Who a mail is addressed to. A business certificate's mail opens with the organisation
+ * and department above 〇〇 様, as Japanese business mail does.
+ */
+export interface MailRecipient {
+  organisation: string;
+  department: string;
+  name: string;
+}
 
 /**
  * What a mail says, as typed data: the use case that causes a mail picks the template and
@@ -9,21 +20,21 @@ export type MailMessage =
   | {
       template: 'application.provisional';
       kind: 'new' | 'renewal';
-      name: string;
+      recipient: MailRecipient;
       acceptanceNumber: string;
       provisionalAt: Date;
       finalAt: Date;
+      /** The one-time link that cancels without the lookup (issue #6 defect 8). */
+      cancelUrl: string;
     }
-  | { template: 'application.cancelled'; kind: 'new' | 'renewal'; name: string; acceptanceNumber: string; cancelledAt: Date }
-  | { template: 'application.final'; kind: 'new' | 'renewal'; name: string; acceptanceNumber: string; finalisedAt: Date };
+  | { template: 'application.cancelled'; kind: 'new' | 'renewal'; recipient: MailRecipient; acceptanceNumber: string; cancelledAt: Date }
+  | { template: 'application.final'; kind: 'new' | 'renewal'; recipient: MailRecipient; acceptanceNumber: string; finalisedAt: Date };
 
 export type MailTemplateName = MailMessage['template'];
 
 /** What every mail needs to know about the deployment and the recipient. */
 export interface MailContext {
-  productName: string;
-  /** The portal's base URL, without a trailing slash. */
-  publicUrl: string;
+  site: Site;
   lang: 'ja' | 'en';
 }
 

@@ -21,7 +21,7 @@ export function renderMail(message: MailMessage, context: MailContext): Rendered
 
 function documentOf(message: MailMessage, context: MailContext): MailDocument {
   const t = templates[context.lang];
-  const publicContext = { ...context, publicUrl: context.publicUrl.replace(/\/+$/, '') };
+  const publicContext = { ...context, site: { ...context.site, publicUrl: context.site.publicUrl.replace(/\/+$/, '') } };
   switch (message.template) {
     case 'application.provisional':
       return t[message.template](message, publicContext);

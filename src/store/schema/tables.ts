@@ -106,12 +106,18 @@ export const applications = pgTable(
     /** provisionalAt + 1 h: the deadline is data (STYLE §5). */
     finalAt: instant('final_at').notNull(),
     finalisedAt: instant('finalised_at'),
+    /**
+     * SHA-256 of the one-time cancellation link mailed at provisional acceptance: the
+     * owner's way past a lookup that strangers have locked (issue #6 defect 8).
+     */
+    cancelTokenHash: text('cancel_token_hash'),
     cancelledAt: instant('cancelled_at'),
     decidedAt: instant('decided_at'),
   },
   (t) => [
     uniqueIndex('applications_acceptance_number_key').on(t.acceptanceNumber),
     uniqueIndex('applications_submission_key_key').on(t.submissionKey),
+    uniqueIndex('applications_cancel_token_hash_key').on(t.cancelTokenHash),
     // SPEC 1.1 step 2: at most one renewal in progress or done per certificate. The states
     // are renewalBlockingStates (src/domain/application-state.ts); a test keeps them equal.
     uniqueIndex('applications_one_renewal_per_certificate')
@@ -229,3 +235,13 @@ export const maintenanceWindows = pgTable(
     check('maintenance_windows_order', sql`${t.startsAt} < ${t.endsAt}`),
   ],
 );
+
+/**
+ * Secrets every app process must share (the key behind stateless CSRF tokens and sealed
+ * session values): created once by whichever process starts first.
+ */
+export const appSecrets = pgTable('app_secrets', {
+  name: text('name').primaryKey(),
+  value: bytea('value').notNull(),
+  createdAt: instant('created_at').notNull(),
+});

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
 import type { FC } from 'hono/jsx';
+import type { Site } from '../../domain/site.js';
 import type { Db } from '../../store/db.js';
 import { findOutboxMessage, listOutbox } from '../../store/outbox-store.js';
 import type { WebEnv } from '../env.js';
@@ -13,10 +14,10 @@ export const MAIL_VIEWER_LIST_LIMIT = 200;
 
 export interface MailViewerDeps {
   db: Db;
-  productName: string;
+  site: Site;
 }
 
-const frameOf = (c: Context<WebEnv>, deps: MailViewerDeps): PageFrame => ({ lang: c.get('lang'), productName: deps.productName, path: c.req.path });
+const frameOf = (c: Context<WebEnv>, deps: MailViewerDeps): PageFrame => ({ lang: c.get('lang'), site: deps.site, path: c.req.path });
 
 const Banner: FC<{ lang: PageFrame['lang'] }> = ({ lang }) => (
   <div class="important" role="note">

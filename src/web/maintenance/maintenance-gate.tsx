@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { activeWindow, retryAfterSeconds } from '../../domain/maintenance.js';
 import { listMaintenanceWindowsNotEndedBy } from '../../store/maintenance-store.js';
 import type { WebDeps, WebEnv } from '../env.js';
+import { loggedPath } from '../logged-path.js';
 import { frameOf } from '../request.js';
 import { MaintenancePage } from './views.js';
 
@@ -29,7 +30,7 @@ export function maintenanceGate(deps: WebDeps): MiddlewareHandler<WebEnv> {
     const active = activeWindow(await listMaintenanceWindowsNotEndedBy(deps.db, now), now);
     if (active === undefined) return next();
 
-    deps.log.info({ event: 'maintenance.refused', path: c.req.path, windowId: active.id, requestId: c.get('requestId') }, 'request refused during maintenance');
+    deps.log.info({ event: 'maintenance.refused', path: loggedPath(c.req.path), windowId: active.id, requestId: c.get('requestId') }, 'request refused during maintenance');
     c.header('Retry-After', String(retryAfterSeconds(active, now)));
     c.header('Cache-Control', 'no-store');
     // The language switch comes back to a page that exists for GET.

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Child, FC } from 'hono/jsx';
-import { WARNING_HORIZON_MS, windowStartingWithin, type MaintenanceWindow } from '../../domain/maintenance.js';
+import { WARNING_HORIZON_MS, isActive, windowStartingWithin, windowToAnnounce, type MaintenanceWindow } from '../../domain/maintenance.js';
 import type { Db } from '../../store/db.js';
 import { listMaintenanceWindowsNotEndedBy } from '../../store/maintenance-store.js';
 import type { Lang, WebDeps, WebEnv } from '../env.js';
@@ -45,5 +45,29 @@ export function maintenanceConfirmationWarning(deps: Pick<WebDeps, 'db' | 'clock
   return async (c) => {
     const window = await maintenanceWarningFor(deps.db, deps.clock.now());
     return window === undefined ? null : <MaintenanceWarning lang={c.get('lang')} window={window} />;
+  };
+}
+
+/**
+ * The banner on the home page and each flow's first page (issue #6): the active window,
+ * or the next one within a week, linked to 「システムメンテナンスのお知らせ」.
+ */
+export function maintenanceNotice(deps: Pick<WebDeps, 'db' | 'clock'>): (c: Context<WebEnv>) => Promise<Child> {
+  return async (c) => {
+    const now = deps.clock.now();
+    const window = windowToAnnounce(await listMaintenanceWindowsNotEndedBy(deps.db, now), now);
+    if (window === undefined) return null;
+    const lang = c.get('lang');
+    const t = maintenanceText[lang];
+    return (
+      <aside class="maintenance maintenance-banner" aria-labelledby="maintenance-banner">
+        <p class="strong" id="maintenance-banner">
+          {isActive(window, now) ? t.bannerActive : t.bannerUpcoming}
+        </p>
+        <p>
+          {t.periodLabel}: <span class="maintenance-period">{formatPeriod(window, lang)}</span> <a href="/maintenance">{t.noticeLink}</a>
+        </p>
+      </aside>
+    );
   };
 }

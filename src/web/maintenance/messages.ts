@@ -32,6 +32,9 @@ export interface MaintenanceText {
   warningHeading: string;
   warning: string;
   warningAdvice: string;
+  /** The banner on the home page and on each flow's first page. */
+  bannerActive: string;
+  bannerUpcoming: string;
   /** How a period reads: start, separator, end, time zone. */
   periodSeparator: string;
   japanTime: string;
@@ -67,6 +70,8 @@ export const maintenanceText: Record<Lang, MaintenanceText> = {
     warning: '送信後1時間以内にシステムメンテナンスが開始されるため、メンテナンス開始後は申請の取り消しができない場合があります。',
     warningAdvice:
       '仮受付から1時間以内にメンテナンスが開始された申請は、メンテナンスの途中で本受付となります。取り消しの可能性がある場合は、メンテナンス終了後に申請されることをおすすめします。',
+    bannerActive: 'ただいまシステムメンテナンス中です。新規申請・更新申請・申請の取り消し・証明書の取得はご利用いただけません。',
+    bannerUpcoming: '次の日時にシステムメンテナンスを予定しております。メンテナンス中は、新規申請・更新申請・申請の取り消し・証明書の取得をご利用いただけません。',
     periodSeparator: '〜',
     japanTime: '(日本時間)',
   },
@@ -99,6 +104,8 @@ export const maintenanceText: Record<Lang, MaintenanceText> = {
     warning: 'System maintenance starts within one hour after you submit, so once it has started you may not be able to cancel this application.',
     warningAdvice:
       'If maintenance starts within one hour of provisional acceptance, the application becomes final during the maintenance. If you might need to cancel, we recommend applying after the maintenance has ended.',
+    bannerActive: 'System maintenance is in progress. New applications, renewals, cancellations and pick-up are not available.',
+    bannerUpcoming: 'System maintenance is scheduled for the time below. During it, new applications, renewals, cancellations and pick-up are not available.',
     periodSeparator: ' – ',
     japanTime: ' (Japan time)',
   },

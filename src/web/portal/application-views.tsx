@@ -4,7 +4,7 @@ import { Layout, PageHeading, type PageFrame } from '../layout.js';
 import { commonText } from '../messages.js';
 import { ConfirmationTable, Item } from './confirmation-table.js';
 import { Csrf } from './lookup-fields.js';
-import { ErrorSummary, RegistrationFields, type FormState } from './registration-form.js';
+import { ErrorSummary, ErrorText, RegistrationFields, Required, messageOf, type FormState } from './registration-form.js';
 
 /** The text a flow (renewal or new application) gives the shared form, confirmation and acceptance pages. */
 export interface FlowText {
@@ -30,56 +30,50 @@ export interface FlowText {
   password: string;
   passwordChanged: string;
   passwordKept: string;
-  privacy: string;
   acceptedLead: string;
   acceptanceNumber: string;
   acceptedAt: string;
   finalAt: string;
+  keepAcceptanceNumber: string;
   pleaseRead: string;
   acceptedNotes: readonly string[];
   cancelMenuNote: string;
   howToCancel: string;
+  statusLink: string;
+  flowLink: string;
+  alreadySubmittedTitle: string;
+  alreadySubmitted: string;
 }
 
-/** Where a flow's pages post to, and where 戻る on its form leads. */
+/** Where a flow's pages live. */
 export interface FlowPaths {
   base: '/renew' | '/new';
+  /** GET: the form. */
+  form: string;
+  /** Where 戻る on the form leads. */
   backFromForm: string;
   /** New applications choose a password; renewals may keep theirs. */
   isPasswordRequired: boolean;
 }
 
-const PasswordRow: FC<{ name: string; label: string; hint?: string; isRequired: boolean; error: { field: string; message: string } | undefined }> = ({
-  name,
-  label,
-  hint,
-  isRequired,
-  error,
-}) => {
-  const message = error?.field === name ? error.message : undefined;
+const PasswordRow: FC<{ state: FormState; name: string; label: string; hint?: string; isRequired: boolean }> = ({ state, name, label, hint, isRequired }) => {
+  const message = messageOf(state, name);
   const described = [message !== undefined ? `${name}-error` : '', hint !== undefined ? `${name}-hint` : ''].filter(Boolean).join(' ');
   return (
     <div class={`row${message !== undefined ? ' has-error' : ''}`}>
       <label class="label" for={name}>
         {label}
-        {isRequired && (
-          <span class="req">
-            <span aria-hidden="true">*</span>
-          </span>
-        )}
+        {isRequired && <Required lang={state.lang} />}
       </label>
       <div class="control">
-        {message !== undefined && (
-          <p class="field-error" id={`${name}-error`}>
-            {message}
-          </p>
-        )}
+        <ErrorText state={state} names={[name]} />
         <input
           id={name}
           name={name}
           type="password"
           autocomplete="new-password"
           class="in-m"
+          maxlength={128}
           required={isRequired}
           aria-invalid={message !== undefined ? 'true' : undefined}
           aria-describedby={described === '' ? undefined : described}
@@ -94,6 +88,12 @@ const PasswordRow: FC<{ name: string; label: string; hint?: string; isRequired: 
   );
 };
 
+/** The privacy note names the operator, as the seed does: 「〇〇株式会社(以下、当社)は…」. */
+export const PrivacyNote: FC<{ frame: PageFrame }> = ({ frame }) => (
+  <p class="privacy">
+    {commonText[frame.lang].privacyNote(frame.site.operator.name)} <a href="/help/privacy">{commonText[frame.lang].footerPrivacy}</a>
+  </p>
+);
 
 export const ApplicationFormPage: FC<{
   frame: PageFrame;
@@ -101,16 +101,18 @@ export const ApplicationFormPage: FC<{
   paths: FlowPaths;
   csrf: string;
   state: FormState;
-  hasNewPassword: boolean;
-  passwordError: { field: string; message: string } | undefined;
-}> = ({ frame, t, paths, csrf, state, hasNewPassword, passwordError }) => {
+  hasPasswordInDraft: boolean;
+  notice?: Child;
+}> = ({ frame, t, paths, csrf, state, hasPasswordInDraft, notice }) => {
   const c = commonText[frame.lang];
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepForm}`} scripts={['/static/postal-code.js']}>
       <PageHeading flow={t.flow} step={t.stepForm} />
+      {notice}
       <ErrorSummary state={state} title={t.errorSummary} />
       <p>{t.formIntro}</p>
       <p>{c.requiredNote}</p>
+      <p class="note">{c.idleNote}</p>
       {t.formPrefilled !== undefined && <p>{t.formPrefilled}</p>}
       <p class="important">{t.couponImportant}</p>
       {t.namesLocked !== undefined && (
@@ -123,12 +125,12 @@ export const ApplicationFormPage: FC<{
         <RegistrationFields state={state} />
         <section class="form-section" aria-labelledby="sec-password">
           <h2 id="sec-password">{t.passwordSection}</h2>
-          <p class="section-intro">{t.passwordKeepNote}</p>
-          {hasNewPassword && <p class="note">{t.passwordEnteredBefore}</p>}
-          <PasswordRow name="applicationPassword" label={t.newPassword} hint={t.passwordRules} isRequired={paths.isPasswordRequired && !hasNewPassword} error={passwordError} />
-          <PasswordRow name="applicationPasswordConfirm" label={t.newPasswordConfirm} isRequired={paths.isPasswordRequired && !hasNewPassword} error={passwordError} />
+          {/* One instruction only (issue #9): either "already entered" or how to enter it. */}
+          <p class="section-intro">{hasPasswordInDraft ? t.passwordEnteredBefore : t.passwordKeepNote}</p>
+          <PasswordRow state={state} name="applicationPassword" label={t.newPassword} hint={t.passwordRules} isRequired={paths.isPasswordRequired && !hasPasswordInDraft} />
+          <PasswordRow state={state} name="applicationPasswordConfirm" label={t.newPasswordConfirm} isRequired={paths.isPasswordRequired && !hasPasswordInDraft} />
         </section>
-        <p class="privacy">{t.privacy}</p>
+        <PrivacyNote frame={frame} />
         <div class="actions">
           <a class="button" href={paths.backFromForm}>
             {c.back}
@@ -167,7 +169,7 @@ export const ApplicationConfirmPage: FC<{
           <Item label={t.password} value={hasNewPassword ? t.passwordChanged : t.passwordKept} />
         </dl>
       </section>
-      <p class="privacy">{t.privacy}</p>
+      <PrivacyNote frame={frame} />
       <div class="actions">
         <form method="post" action={`${paths.base}/back`}>
           <Csrf token={csrf} />
@@ -185,39 +187,73 @@ export const ApplicationConfirmPage: FC<{
   );
 };
 
+/** 「終了する」: the session and everything typed go (issue #6 defect 7: shared computers). */
+export const EndSession: FC<{ lang: PageFrame['lang']; csrf: string }> = ({ lang, csrf }) => (
+  <form method="post" action="/session/end" class="end-session">
+    <Csrf token={csrf} />
+    <p class="note">{commonText[lang].endSessionNote}</p>
+    <button type="submit">{commonText[lang].endSession}</button>
+  </form>
+);
+
 export const ApplicationAcceptedPage: FC<{
   frame: PageFrame;
   t: FlowText;
+  csrf: string;
   acceptanceNumber: string;
   provisionalAt: Date;
   finalAt: Date;
-}> = ({ frame, t, acceptanceNumber, provisionalAt, finalAt }) => {
-  return (
-    <Layout frame={frame} title={`${t.flow} - ${t.stepAccepted}`}>
-      <PageHeading flow={t.flow} step={t.stepAccepted} />
-      <p class="lead" role="status">
-        {t.acceptedLead}
+}> = ({ frame, t, csrf, acceptanceNumber, provisionalAt, finalAt }) => (
+  <Layout frame={frame} title={`${t.flow} - ${t.stepAccepted}`}>
+    <PageHeading flow={t.flow} step={t.stepAccepted} />
+    <p class="lead" role="status">
+      {t.acceptedLead}
+    </p>
+    <dl class="readback accepted">
+      <Item label={t.acceptanceNumber} value={acceptanceNumber} valueClass="mono strong" />
+      <Item label={t.acceptedAt} value={formatInstant(provisionalAt, frame.lang)} />
+      <Item label={t.finalAt} value={formatInstant(finalAt, frame.lang)} />
+    </dl>
+    <p class="important">{t.keepAcceptanceNumber}</p>
+    <section class="please-read" aria-labelledby="please-read">
+      <h2 id="please-read">{t.pleaseRead}</h2>
+      <ul>
+        {t.acceptedNotes.map((note, i) => (
+          <li>
+            {note}
+            {i === 1 && (
+              <>
+                <br />→ <a href="/cancel">{t.cancelMenuNote}</a> (<a href="/help/cancel">{t.howToCancel}</a>)
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href="/status">{t.statusLink}</a> / <a href="/help/flow">{t.flowLink}</a>
       </p>
-      <dl class="readback accepted">
-        <Item label={t.acceptanceNumber} value={acceptanceNumber} valueClass="mono strong" />
-        <Item label={t.acceptedAt} value={formatInstant(provisionalAt, frame.lang)} />
-        <Item label={t.finalAt} value={formatInstant(finalAt, frame.lang)} />
-      </dl>
-      <section class="please-read" aria-labelledby="please-read">
-        <h2 id="please-read">{t.pleaseRead}</h2>
-        <ul>
-          {t.acceptedNotes.map((note, i) => (
-            <li>
-              {note}
-              {i === 1 && (
-                <>
-                  <br />→ <a href="/cancel">{t.cancelMenuNote}</a> (<a href="/help/cancel">{t.howToCancel}</a>)
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      </section>
-    </Layout>
-  );
-};
+    </section>
+    <EndSession lang={frame.lang} csrf={csrf} />
+  </Layout>
+);
+
+/** Back after 送信 lands here, not on a browser error (issue #6 defect 5). */
+export const AlreadySubmittedPage: FC<{ frame: PageFrame; t: FlowText; paths: FlowPaths; acceptanceNumber: string }> = ({ frame, t, paths, acceptanceNumber }) => (
+  <Layout frame={frame} title={`${t.flow} - ${t.alreadySubmittedTitle}`}>
+    <PageHeading flow={t.flow} step={t.alreadySubmittedTitle} />
+    <div class="notice" role="status">
+      <p class="strong">{t.alreadySubmitted}</p>
+    </div>
+    <dl class="readback">
+      <Item label={t.acceptanceNumber} value={acceptanceNumber} valueClass="mono strong" />
+    </dl>
+    <div class="actions">
+      <a class="button primary" href={`${paths.base}/accepted`}>
+        {t.stepAccepted}
+      </a>
+      <a class="button" href="/status">
+        {t.statusLink}
+      </a>
+    </div>
+  </Layout>
+);

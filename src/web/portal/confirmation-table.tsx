@@ -1,9 +1,10 @@
 import type { FC } from 'hono/jsx';
 import { findPrefecture } from '../../domain/input/prefectures.js';
-import type { FieldName } from '../../domain/input/registration.js';
+import { registrationSections, registrationFields, type FieldName, type RegistrationRow } from '../../domain/input/registration.js';
 import type { Lang } from '../env.js';
 import { formText } from './form-text.js';
 import { fieldLabels } from './input-messages.js';
+import { sectionTitle } from './registration-form.js';
 
 /** One label–value row of a read-back list (<dl class="readback">). */
 export const Item: FC<{ label: string; value: string | undefined; valueClass?: string }> = ({ label, value, valueClass }) => (
@@ -13,60 +14,48 @@ export const Item: FC<{ label: string; value: string | undefined; valueClass?: s
   </div>
 );
 
-/** Every value as entered, read back on the confirmation screen (SPEC 1.1 step 5). */
-export const ConfirmationTable: FC<{ lang: Lang; values: Record<string, string> }> = ({ lang, values }) => {
-  const ft = formText[lang];
-  const v = (name: FieldName) => values[name];
-  const label = (name: FieldName) => fieldLabels[name][lang];
-  const pair = (a: FieldName, b: FieldName) => [v(a), v(b)].filter(Boolean).join(' ');
-  const prefecture = v('prefecture');
-  const prefectureText = lang === 'en' && prefecture ? (findPrefecture(prefecture)?.nameEn ?? prefecture) : prefecture;
-  return (
-    <>
-      <section class="form-section" aria-labelledby="c-org">
-        <h2 id="c-org">{ft.organisationSection}</h2>
-        <dl class="readback">
-          <Item label={label('tdbCode')} value={v('tdbCode')} />
-          <Item label={label('orgNameJa')} value={v('orgNameJa')} />
-          <Item label={label('orgNameKana')} value={v('orgNameKana')} />
-          <Item label={label('orgNameEn')} value={v('orgNameEn')} />
-          <Item label={label('hqAddress')} value={v('hqAddress')} />
-          <Item label={label('hqPhone')} value={v('hqPhone')} />
-          <Item label={ft.representativeName} value={pair('representativeLastName', 'representativeFirstName')} />
-        </dl>
-      </section>
-      <section class="form-section" aria-labelledby="c-person">
-        <h2 id="c-person">{ft.personSection}</h2>
-        <dl class="readback">
-          <Item label={ft.nameJa} value={pair('lastNameJa', 'firstNameJa')} />
-          <Item label={ft.nameKana} value={pair('lastNameKana', 'firstNameKana')} />
-          <Item label={ft.nameEn} value={pair('firstNameEn', 'lastNameEn')} />
-          <Item label={label('email')} value={v('email')} />
-          <Item label={label('titleJa')} value={v('titleJa')} />
-          <Item label={label('departmentJa')} value={v('departmentJa')} />
-          <Item label={label('titleRomaji')} value={v('titleRomaji')} />
-          <Item label={label('postalCode')} value={v('postalCode')} />
-          <Item label={label('prefecture')} value={prefectureText} />
-          <Item label={label('city')} value={v('city')} />
-          <Item label={label('street')} value={v('street')} />
-          <Item label={label('building')} value={v('building')} />
-          <Item label={label('phone')} value={v('phone')} />
-          <Item label={ft.coupon} value={`${v('couponPart1') ?? ''} - ${v('couponPart2') ?? ''}`} />
-        </dl>
-      </section>
-      <section class="form-section" aria-labelledby="c-proxy">
-        <h2 id="c-proxy">{ft.proxySection}</h2>
-        {v('proxyMode') === 'none' ? (
-          <p>{ft.proxyNone}</p>
-        ) : (
-          <dl class="readback">
-            <Item label={ft.proxyNameJa} value={pair('proxyLastNameJa', 'proxyFirstNameJa')} />
-            <Item label={ft.proxyNameKana} value={pair('proxyLastNameKana', 'proxyFirstNameKana')} />
-            <Item label={label('proxyDepartment')} value={v('proxyDepartment')} />
-            <Item label={label('proxyPhone')} value={v('proxyPhone')} />
-          </dl>
-        )}
-      </section>
-    </>
-  );
-};
+/** A row's label, as the form shows it. */
+export function rowLabel(row: RegistrationRow, lang: Lang): string {
+  return row.kind === 'field' ? fieldLabels[row.field][lang] : formText[lang][row.label];
+}
+
+/** A row's value as read back: a pair joined as written (the coupon as 8 - 8), a prefecture in the page language. */
+export function rowValue(row: RegistrationRow, values: Readonly<Record<string, string>>, lang: Lang): string {
+  if (row.kind === 'pair') {
+    const [a, b] = row.fields.map((f) => values[f] ?? '');
+    if (row.label === 'coupon') return `${a} - ${b}`;
+    return [a, b].filter((v) => v !== '').join(' ');
+  }
+  const value = values[row.field] ?? '';
+  if (row.field === 'prefecture' && lang === 'en' && value !== '') return findPrefecture(value)?.nameEn ?? value;
+  if (row.field === 'proxyMode') return value === 'none' ? formText[lang].proxyNone : formText[lang].proxyEntered;
+  return value;
+}
+
+const isProxyRow = (row: RegistrationRow): boolean => (row.kind === 'field' ? [row.field] : row.fields).every((f: FieldName) => registrationFields[f].isProxyOnly === true);
+
+/** Every value as entered, read back on the confirmation screen (SPEC 1.1 step 5), from the one field description. */
+export const ConfirmationTable: FC<{ lang: Lang; values: Record<string, string> }> = ({ lang, values }) => (
+  <>
+    {registrationSections.map(({ section, rows }) => {
+      const isProxyNone = section === 'proxy' && values['proxyMode'] === 'none';
+      return (
+        <section class="form-section" aria-labelledby={`c-${section}`}>
+          <h2 id={`c-${section}`}>{sectionTitle(section, lang)}</h2>
+          {isProxyNone ? (
+            <p>{formText[lang].proxyNone}</p>
+          ) : (
+            <dl class="readback">
+              {rows
+                .filter((row) => !(row.kind === 'field' && row.field === 'proxyMode'))
+                .filter((row) => section !== 'proxy' || isProxyRow(row))
+                .map((row) => (
+                  <Item label={rowLabel(row, lang)} value={rowValue(row, values, lang)} />
+                ))}
+            </dl>
+          )}
+        </section>
+      );
+    })}
+  </>
+);

@@ -10,8 +10,10 @@ import {
   fieldMaxLengths,
   phoneDigitsMax,
   phoneDigitsMin,
+  refusedCharacters,
   tdbCodeMaxDigits,
   titleRomajiSymbols,
+  type RefusedCharacter,
   type ErrorCode,
   type FieldName,
   type PasswordErrorCode,
@@ -20,7 +22,7 @@ import {
 import type { Lang } from '../env.js';
 
 /** Codes from the coupon ledger (src/ra), shown on the coupon field. */
-export type CouponLedgerCode = 'coupon.unknown' | 'coupon.locked' | 'coupon.consumed' | 'coupon.void';
+export type CouponLedgerCode = 'coupon.unknown' | 'coupon.locked' | 'coupon.consumed' | 'coupon.void' | 'coupon.checkUnavailable';
 export type MessageCode = ErrorCode | PasswordErrorCode | CouponLedgerCode;
 
 export interface LocalisedText {
@@ -183,8 +185,19 @@ const maxLengthOf = (field: MessageFieldName): number | undefined =>
 /** English subjects start a sentence now and then. */
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
-function messageJa(code: MessageCode, field: MessageFieldName): string {
+/** 「㈱」「🙂」 as a message names them; invisible ones by what they are. */
+function charactersJa(refused: readonly RefusedCharacter[]): string {
+  return refused.map((r) => (r.isInvisible ? '目に見えない文字(改行・タブなど)' : `「${r.char}」`)).join('、');
+}
+
+function suggestionsJa(refused: readonly RefusedCharacter[]): string {
+  const withSuggestion = refused.filter((r) => r.suggestion !== undefined);
+  return withSuggestion.map((r) => `「${r.char}」は「${r.suggestion ?? ''}」`).join('、') + (withSuggestion.length > 0 ? 'のように入力してください。' : '');
+}
+
+function messageJa(code: MessageCode, field: MessageFieldName, value: string): string {
   const s = subjects[field].ja;
+  const refused = isFormField(field) ? refusedCharacters(field, value) : [];
   switch (code) {
     case 'field.required':
       if (field === 'proxyMode') {
@@ -204,18 +217,24 @@ function messageJa(code: MessageCode, field: MessageFieldName): string {
       const max = maxLengthOf(field);
       return max === undefined ? `${s}が長すぎます。` : `${s}は${max}文字以内で入力してください。`;
     }
-    case 'name.invalidCharacters':
+    case 'name.invalidCharacters': {
+      const which = refused.length > 0 ? `使用できない文字${charactersJa(refused)}が含まれています。` : '使用できない文字が含まれています。';
+      const fix = suggestionsJa(refused);
       return field === 'orgNameJa'
-        ? `${s}に使用できない文字が含まれています。漢字・ひらがな・カタカナ・英数字と一般的な記号で入力してください(絵文字や外字は使用できません)。`
-        : `${s}に使用できない文字が含まれています。漢字・ひらがな・カタカナ・英字で入力してください。絵文字、外字、記号(「・」を除く)は使用できません。`;
+        ? `${s}に${which}${fix !== '' ? fix : "漢字・ひらがな・カタカナ・英数字と、記号「&」「.」「,」「-」「(」「)」「'」「/」で入力してください。"}`
+        : `${s}に${which}${fix !== '' ? fix : '漢字・ひらがな・カタカナ・英字で入力してください。記号は「・」のみ使用できます。'}`;
+    }
     case 'kana.katakanaOnly':
       return `${s}は全角カタカナで入力してください。`;
     case 'romaji.invalidCharacters':
       return field === 'orgNameEn'
         ? `${s}は、半角英数字・スペースと記号(${symbolsJa})で入力してください。`
         : `${s}は半角英字で入力してください。使用できる記号はスペース、ハイフン「-」、アポストロフィ「'」、ピリオド「.」です。`;
-    case 'text.invalidCharacters':
-      return `${s}に使用できない文字(絵文字、外字、制御文字など)が含まれています。`;
+    case 'text.invalidCharacters': {
+      const which = refused.length > 0 ? `使用できない文字${charactersJa(refused)}が含まれています。` : '使用できない文字が含まれています。';
+      const fix = suggestionsJa(refused);
+      return `${s}に${which}${fix !== '' ? fix : '絵文字や一部の記号は使用できません。該当する文字を削除するか、別の文字に置き換えてください。'}`;
+    }
     case 'phone.format':
       return `${s}は、ハイフンを除いた半角数字${phoneDigitsMin}桁または${phoneDigitsMax}桁で入力してください。`;
     case 'postalCode.format':
@@ -231,7 +250,9 @@ function messageJa(code: MessageCode, field: MessageFieldName): string {
     case 'coupon.unknown':
       return 'このクーポン番号は登録されていません。クーポン券に記載された16桁の番号をご確認ください。';
     case 'coupon.locked':
-      return 'このクーポン番号は、現在ほかの申請で使用中(ロック中)のため使用できません。';
+      return 'このクーポン番号は、現在ほかの申請で使用中(ロック中)のため使用できません。ご自身が仮受付から1時間以内の申請に使用した場合は、「新規・更新 申請の取り消し」でその申請を取り消すと、このクーポン番号を再度使用できます。お心当たりのない場合は、クーポン券をご購入になった販売店(クーポン再販パートナー)にお問い合わせください。';
+    case 'coupon.checkUnavailable':
+      return 'ただいまクーポン番号を確認できません。恐れ入りますが、しばらく時間をおいてから、もう一度お試しください。';
     case 'coupon.consumed':
       return 'このクーポン番号は使用済みです。新しいクーポン券をご購入ください。';
     case 'coupon.void':
@@ -257,9 +278,19 @@ function messageJa(code: MessageCode, field: MessageFieldName): string {
   }
 }
 
-function messageEn(code: MessageCode, field: MessageFieldName): string {
+function charactersEn(refused: readonly RefusedCharacter[]): string {
+  return refused.map((r) => (r.isInvisible ? 'an invisible character (line break, tab…)' : `“${r.char}”`)).join(', ');
+}
+
+function suggestionsEn(refused: readonly RefusedCharacter[]): string {
+  const withSuggestion = refused.filter((r) => r.suggestion !== undefined);
+  return withSuggestion.length === 0 ? '' : `Type ${withSuggestion.map((r) => `“${r.suggestion ?? ''}” for “${r.char}”`).join(', ')}.`;
+}
+
+function messageEn(code: MessageCode, field: MessageFieldName, value: string): string {
   const s = subjects[field].en;
   const S = capitalise(s);
+  const refused = isFormField(field) ? refusedCharacters(field, value) : [];
   switch (code) {
     case 'field.required':
       if (field === 'proxyMode') {
@@ -279,18 +310,22 @@ function messageEn(code: MessageCode, field: MessageFieldName): string {
       const max = maxLengthOf(field);
       return max === undefined ? `${S} is too long.` : `${S} must be ${max} characters or fewer.`;
     }
-    case 'name.invalidCharacters':
-      return field === 'orgNameJa'
-        ? `${S} contains characters that cannot be used. Use kanji, hiragana, katakana, letters, digits and common symbols (no emoji or private-use characters).`
-        : `${S} contains characters that cannot be used. Use kanji, hiragana, katakana or letters; emoji, private-use characters and symbols other than ・ are not allowed.`;
+    case 'name.invalidCharacters': {
+      const which = refused.length > 0 ? `${S} contains ${charactersEn(refused)}, which cannot be used.` : `${S} contains characters that cannot be used.`;
+      const fix = suggestionsEn(refused);
+      return `${which} ${fix !== '' ? fix : field === 'orgNameJa' ? 'Use kanji, hiragana, katakana, letters, digits and the symbols & . , - ( ) \' /.' : 'Use kanji, hiragana, katakana or letters; the only symbol allowed is ・.'}`;
+    }
     case 'kana.katakanaOnly':
       return `Enter ${s} in full-width katakana.`;
     case 'romaji.invalidCharacters':
       return field === 'orgNameEn'
         ? `Enter ${s} in half-width letters, digits, spaces and the symbols ${titleRomajiSymbolList}.`
         : `Enter ${s} in half-width letters. The only symbols allowed are space, hyphen (-), apostrophe (') and full stop (.).`;
-    case 'text.invalidCharacters':
-      return `${S} contains characters that cannot be used (emoji, private-use or control characters).`;
+    case 'text.invalidCharacters': {
+      const which = refused.length > 0 ? `${S} contains ${charactersEn(refused)}, which cannot be used.` : `${S} contains characters that cannot be used.`;
+      const fix = suggestionsEn(refused);
+      return `${which} ${fix !== '' ? fix : 'Emoji and some symbols are not allowed: remove or replace them.'}`;
+    }
     case 'phone.format':
       return `Enter ${s} as ${phoneDigitsMin} or ${phoneDigitsMax} half-width digits without hyphens.`;
     case 'postalCode.format':
@@ -306,7 +341,9 @@ function messageEn(code: MessageCode, field: MessageFieldName): string {
     case 'coupon.unknown':
       return 'This coupon number is not registered. Check the 16 digits printed on your coupon.';
     case 'coupon.locked':
-      return 'This coupon number is in use by another application (locked) and cannot be used.';
+      return 'This coupon number is in use by another application (locked). If you used it yourself for an application less than an hour ago, cancel that application on “Cancel an application” and the coupon can be used again. Otherwise, please ask the reseller partner you bought the coupon from.';
+    case 'coupon.checkUnavailable':
+      return 'We cannot check coupon numbers right now. Please try again a little later.';
     case 'coupon.consumed':
       return 'This coupon number has already been used. Please buy a new coupon.';
     case 'coupon.void':
@@ -332,7 +369,13 @@ function messageEn(code: MessageCode, field: MessageFieldName): string {
   }
 }
 
-/** The message for `code` on `field`, naming the field (WCAG 3.3.1, 3.3.3). */
-export function errorMessage(code: MessageCode, field: MessageFieldName, lang: Lang): string {
-  return lang === 'ja' ? messageJa(code, field) : messageEn(code, field);
+const formFieldSet: ReadonlySet<string> = new Set(Object.keys(subjects).filter((f) => !f.startsWith('applicationPassword')));
+const isFormField = (field: MessageFieldName): field is FieldName => formFieldSet.has(field);
+
+/**
+ * The message for `code` on `field`, naming the field (WCAG 3.3.1, 3.3.3) and, for a
+ * refused character, which one and what to type instead (issue #9).
+ */
+export function errorMessage(code: MessageCode, field: MessageFieldName, lang: Lang, value = ''): string {
+  return lang === 'ja' ? messageJa(code, field, value) : messageEn(code, field, value);
 }

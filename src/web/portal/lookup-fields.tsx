@@ -28,6 +28,7 @@ export const LookupField: FC<{
         spellcheck={type === 'text' ? false : undefined}
         required
         value={type === 'password' ? undefined : value}
+        maxlength={type === 'email' ? 254 : type === 'password' ? 128 : 40}
         class={`in-${size ?? 'm'}`}
         aria-describedby={hint !== undefined ? `${name}-hint` : undefined}
       />

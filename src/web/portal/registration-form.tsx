@@ -1,9 +1,16 @@
 import type { Child, FC } from 'hono/jsx';
 import { prefectures } from '../../domain/input/prefectures.js';
-import type { FieldName } from '../../domain/input/registration.js';
+import {
+  registrationFields,
+  registrationSections,
+  type FieldName,
+  type RegistrationPairLabel,
+  type RegistrationRow,
+  type RegistrationSectionName,
+} from '../../domain/input/registration.js';
 import type { Lang } from '../env.js';
 import { formText } from './form-text.js';
-import { errorMessage, fieldHints, fieldLabels } from './input-messages.js';
+import { errorMessage, fieldHints, fieldInstructions, fieldLabels, type MessageCode, type MessageFieldName } from './input-messages.js';
 
 export type FieldErrors = Partial<Record<string, string>>;
 
@@ -16,15 +23,54 @@ export interface FormState {
   lockedNames: boolean;
 }
 
+/** How each field is typed in a browser: what the domain does not need to know. */
 interface InputSpec {
-  name: FieldName;
   autocomplete: string;
   type?: 'text' | 'email' | 'tel';
   inputmode?: 'numeric' | 'email' | 'tel' | 'text';
-  size?: 'xs' | 's' | 'm' | 'l';
+  size: 'xs' | 's' | 'm' | 'l';
+  /** A browser-side bound a little above the rule, so a pasted value with spaces still fits. */
   maxlength?: number;
-  required?: boolean;
 }
+
+const digits = { type: 'text', inputmode: 'numeric' } as const;
+
+/** WCAG 1.3.5: the right autocomplete token for each field; `off` where none fits. */
+export const inputSpecs: Record<FieldName, InputSpec> = {
+  tdbCode: { autocomplete: 'off', ...digits, size: 's', maxlength: 12 },
+  orgNameJa: { autocomplete: 'organization', size: 'l' },
+  orgNameKana: { autocomplete: 'off', size: 'l' },
+  orgNameEn: { autocomplete: 'off', size: 'l' },
+  hqAddress: { autocomplete: 'off', size: 'l' },
+  hqPhone: { autocomplete: 'off', ...digits, size: 's', maxlength: 16 },
+  representativeLastName: { autocomplete: 'off', size: 's' },
+  representativeFirstName: { autocomplete: 'off', size: 's' },
+  lastNameJa: { autocomplete: 'family-name', size: 's' },
+  firstNameJa: { autocomplete: 'given-name', size: 's' },
+  lastNameKana: { autocomplete: 'off', size: 's' },
+  firstNameKana: { autocomplete: 'off', size: 's' },
+  lastNameEn: { autocomplete: 'off', size: 's' },
+  firstNameEn: { autocomplete: 'off', size: 's' },
+  email: { autocomplete: 'email', type: 'email', inputmode: 'email', size: 'l', maxlength: 254 },
+  titleJa: { autocomplete: 'organization-title', size: 'm' },
+  departmentJa: { autocomplete: 'off', size: 'm' },
+  titleRomaji: { autocomplete: 'off', size: 'l' },
+  postalCode: { autocomplete: 'postal-code', ...digits, size: 's', maxlength: 10 },
+  prefecture: { autocomplete: 'address-level1', size: 'm' },
+  city: { autocomplete: 'address-level2', size: 'm' },
+  street: { autocomplete: 'address-line1', size: 'l' },
+  building: { autocomplete: 'address-line2', size: 'l' },
+  phone: { autocomplete: 'tel-national', type: 'tel', inputmode: 'tel', size: 's', maxlength: 16 },
+  couponPart1: { autocomplete: 'off', ...digits, size: 'xs', maxlength: 20 },
+  couponPart2: { autocomplete: 'off', ...digits, size: 'xs', maxlength: 10 },
+  proxyMode: { autocomplete: 'off', size: 'm' },
+  proxyLastNameJa: { autocomplete: 'off', size: 's' },
+  proxyFirstNameJa: { autocomplete: 'off', size: 's' },
+  proxyLastNameKana: { autocomplete: 'off', size: 's' },
+  proxyFirstNameKana: { autocomplete: 'off', size: 's' },
+  proxyDepartment: { autocomplete: 'off', size: 'm' },
+  proxyPhone: { autocomplete: 'off', type: 'tel', inputmode: 'tel', size: 's', maxlength: 16 },
+};
 
 const errorId = (name: string) => `${name}-error`;
 const hintId = (name: string) => `${name}-hint`;
@@ -38,35 +84,44 @@ function describedBy(state: FormState, names: readonly string[]): string | undef
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-const TextInput: FC<{ state: FormState; spec: InputSpec; label?: string; describedBy?: string | undefined }> = ({
-  state,
-  spec,
-  label,
-  describedBy: described,
-}) => (
-  <input
-    id={spec.name}
-    name={spec.name}
-    type={spec.type ?? 'text'}
-    value={state.values[spec.name] ?? ''}
-    autocomplete={spec.autocomplete}
-    inputmode={spec.inputmode}
-    maxlength={spec.maxlength}
-    class={`in-${spec.size ?? 'm'}`}
-    aria-label={label}
-    aria-invalid={state.errors[spec.name] !== undefined ? 'true' : undefined}
-    aria-describedby={described ?? describedBy(state, [spec.name])}
-    required={spec.required}
-  />
-);
+/** Whether the form asks for this field now: required fields are marked * (SPEC 3). */
+function isRequired(field: FieldName): boolean {
+  const { presence } = registrationFields[field];
+  return presence === 'required' || presence === 'proxyRequired';
+}
 
-const ErrorText: FC<{ state: FormState; names: readonly FieldName[] }> = ({ state, names }) => (
+export const messageOf = (state: FormState, name: string): string | undefined => {
+  const code = state.errors[name];
+  return code === undefined ? undefined : errorMessage(code as MessageCode, name as MessageFieldName, state.lang, state.values[name]);
+};
+
+const TextInput: FC<{ state: FormState; name: FieldName; label?: string; describedBy?: string | undefined; required: boolean }> = ({ state, name, label, describedBy: described, required }) => {
+  const spec = inputSpecs[name];
+  return (
+    <input
+      id={name}
+      name={name}
+      type={spec.type ?? 'text'}
+      value={state.values[name] ?? ''}
+      autocomplete={spec.autocomplete}
+      inputmode={spec.inputmode}
+      maxlength={spec.maxlength ?? registrationFields[name].maxLength + 8}
+      class={`in-${spec.size}`}
+      aria-label={label}
+      aria-invalid={state.errors[name] !== undefined ? 'true' : undefined}
+      aria-describedby={described ?? describedBy(state, [name])}
+      required={required}
+    />
+  );
+};
+
+export const ErrorText: FC<{ state: FormState; names: readonly string[] }> = ({ state, names }) => (
   <>
     {names.map((name) => {
-      const code = state.errors[name];
-      return code === undefined ? null : (
+      const message = messageOf(state, name);
+      return message === undefined ? null : (
         <p class="field-error" id={errorId(name)}>
-          {errorMessage(code as never, name, state.lang)}
+          {message}
         </p>
       );
     })}
@@ -82,57 +137,78 @@ const Hint: FC<{ state: FormState; name: FieldName }> = ({ state, name }) => {
   );
 };
 
-const Required: FC<{ lang: Lang }> = ({ lang }) => (
+export const Required: FC<{ lang: Lang }> = ({ lang }) => (
   <span class="req">
     <span aria-hidden="true">*</span>
     <span class="visually-hidden">{formText[lang].required}</span>
   </span>
 );
 
-/** One labelled row with a single input. */
-const Row: FC<{ state: FormState; spec: InputSpec; required: boolean; extra?: Child }> = ({ state, spec, required, extra }) => (
-  <div class={`row${state.errors[spec.name] !== undefined ? ' has-error' : ''}`}>
-    <label class="label" for={spec.name}>
-      {fieldLabels[spec.name][state.lang]}
-      {required && <Required lang={state.lang} />}
-    </label>
-    <div class="control">
-      <ErrorText state={state} names={[spec.name]} />
-      <TextInput state={state} spec={{ ...spec, required }} />
-      <Hint state={state} name={spec.name} />
-      {extra}
-    </div>
-  </div>
-);
+/** The seed's instruction under a label, e.g. 「ハイフン「-」を除き、数字のみご記入ください。」 */
+const Instruction: FC<{ lang: Lang; name: FieldName }> = ({ lang, name }) => {
+  const text = fieldInstructions[name];
+  return text === undefined ? null : <span class="instruction">{text[lang]}</span>;
+};
 
-/** A family-name / given-name pair under one group label (fieldset + legend). */
-const PairRow: FC<{
-  state: FormState;
-  legend: string;
-  first: InputSpec;
-  second: InputSpec;
-  firstLabel: string;
-  secondLabel: string;
-  required: boolean;
-}> = ({ state, legend, first, second, firstLabel, secondLabel, required }) => {
-  const hasError = state.errors[first.name] !== undefined || state.errors[second.name] !== undefined;
+const pairLabelText = (label: RegistrationPairLabel, lang: Lang): string => formText[lang][label];
+
+export const sectionTitle = (section: RegistrationSectionName, lang: Lang): string => formText[lang][`${section}Section`];
+
+/** One labelled row with a single input. */
+const FieldRow: FC<{ state: FormState; name: FieldName; extra?: Child }> = ({ state, name, extra }) => {
+  const required = isRequired(name);
+  return (
+    <div class={`row${state.errors[name] !== undefined ? ' has-error' : ''}`}>
+      <label class="label" for={name}>
+        {fieldLabels[name][state.lang]}
+        {required && <Required lang={state.lang} />}
+        <Instruction lang={state.lang} name={name} />
+      </label>
+      <div class="control">
+        <ErrorText state={state} names={[name]} />
+        <TextInput state={state} name={name} required={required} />
+        <Hint state={state} name={name} />
+        {extra}
+      </div>
+    </div>
+  );
+};
+
+/** A family-name / given-name pair (or the two coupon boxes) under one group label. */
+const PairRow: FC<{ state: FormState; label: RegistrationPairLabel; fields: readonly [FieldName, FieldName] }> = ({ state, label, fields }) => {
+  const [first, second] = fields;
+  const ft = formText[state.lang];
+  const hasError = state.errors[first] !== undefined || state.errors[second] !== undefined;
+  const required = isRequired(first);
+  const described = describedBy(state, fields);
+  const isCoupon = label === 'coupon';
+  const [firstPart, secondPart] = isCoupon ? [ft.couponFirst, ft.couponSecond] : label === 'nameEn' ? [ft.lastNameEn, ft.firstNameEn] : [ft.lastName, ft.firstName];
   return (
     <fieldset class={`row pair${hasError ? ' has-error' : ''}`}>
       <legend class="label">
-        {legend}
+        {pairLabelText(label, state.lang)}
         {required && <Required lang={state.lang} />}
       </legend>
       <div class="control">
-        <ErrorText state={state} names={[first.name, second.name]} />
-        <span class="pair-part">
-          <label for={first.name}>{firstLabel}</label>{' '}
-          <TextInput state={state} spec={{ ...first, required }} describedBy={describedBy(state, [first.name, second.name])} />
-        </span>
-        <span class="pair-part">
-          <label for={second.name}>{secondLabel}</label>{' '}
-          <TextInput state={state} spec={{ ...second, required }} describedBy={describedBy(state, [first.name, second.name])} />
-        </span>
-        <Hint state={state} name={first.name} />
+        <ErrorText state={state} names={fields} />
+        {isCoupon ? (
+          <>
+            <TextInput state={state} name={first} label={firstPart} describedBy={described} required />
+            <span aria-hidden="true"> - </span>
+            <TextInput state={state} name={second} label={secondPart} describedBy={described} required />
+            <span class="hint">{ft.couponHint}</span>
+          </>
+        ) : (
+          <>
+            <span class="pair-part">
+              <label for={first}>{firstPart}</label> <TextInput state={state} name={first} describedBy={described} required={required} />
+            </span>
+            <span class="pair-part">
+              <label for={second}>{secondPart}</label> <TextInput state={state} name={second} describedBy={described} required={required} />
+            </span>
+            <Hint state={state} name={first} />
+          </>
+        )}
       </div>
     </fieldset>
   );
@@ -147,135 +223,6 @@ const ReadOnlyRow: FC<{ label: string; value: string }> = ({ label, value }) => 
     </div>
   </div>
 );
-
-const joinName = (values: Record<string, string>, a: string, b: string, sep = ' ') =>
-  [values[a], values[b]].filter((v) => v !== undefined && v !== '').join(sep);
-
-const digits = { type: 'text', inputmode: 'numeric' } as const;
-
-/** The application form of the seed (SPEC 3), for a new application and for a renewal. */
-export const RegistrationFields: FC<{ state: FormState }> = ({ state }) => {
-  const { lang, values, lockedNames } = state;
-  const ft = formText[lang];
-  const proxyMode = values['proxyMode'] === 'none' ? 'none' : 'entered';
-  return (
-    <>
-      <section class="form-section" aria-labelledby="sec-org">
-        <h2 id="sec-org">{ft.organisationSection}</h2>
-        <p class="section-intro">{ft.organisationIntro}</p>
-        <Row state={state} spec={{ name: 'tdbCode', autocomplete: 'off', ...digits, size: 's', maxlength: 9 }} required={false} />
-        {lockedNames ? (
-          <>
-            <ReadOnlyRow label={fieldLabels.orgNameJa[lang]} value={values['orgNameJa'] ?? ''} />
-            <ReadOnlyRow label={fieldLabels.orgNameKana[lang]} value={values['orgNameKana'] ?? ''} />
-            <ReadOnlyRow label={fieldLabels.orgNameEn[lang]} value={values['orgNameEn'] ?? ''} />
-          </>
-        ) : (
-          <>
-            <Row state={state} spec={{ name: 'orgNameJa', autocomplete: 'organization', size: 'l' }} required />
-            <Row state={state} spec={{ name: 'orgNameKana', autocomplete: 'off', size: 'l' }} required />
-            <Row state={state} spec={{ name: 'orgNameEn', autocomplete: 'off', size: 'l' }} required />
-          </>
-        )}
-        <Row state={state} spec={{ name: 'hqAddress', autocomplete: 'off', size: 'l' }} required />
-        <Row state={state} spec={{ name: 'hqPhone', autocomplete: 'off', ...digits, size: 's', maxlength: 13 }} required />
-        <PairRow
-          state={state}
-          legend={ft.representativeName}
-          first={{ name: 'representativeLastName', autocomplete: 'off', size: 's' }}
-          second={{ name: 'representativeFirstName', autocomplete: 'off', size: 's' }}
-          firstLabel={ft.lastName}
-          secondLabel={ft.firstName}
-          required
-        />
-      </section>
-
-      <section class="form-section" aria-labelledby="sec-person">
-        <h2 id="sec-person">{ft.personSection}</h2>
-        <p class="section-intro">{ft.personIntro}</p>
-        {lockedNames ? (
-          <>
-            <ReadOnlyRow label={ft.nameJa} value={joinName(values, 'lastNameJa', 'firstNameJa')} />
-            <ReadOnlyRow label={ft.nameKana} value={joinName(values, 'lastNameKana', 'firstNameKana')} />
-            <ReadOnlyRow label={ft.nameEn} value={joinName(values, 'firstNameEn', 'lastNameEn')} />
-          </>
-        ) : (
-          <>
-            <PairRow state={state} legend={ft.nameJa} first={{ name: 'lastNameJa', autocomplete: 'family-name', size: 's' }} second={{ name: 'firstNameJa', autocomplete: 'given-name', size: 's' }} firstLabel={ft.lastName} secondLabel={ft.firstName} required />
-            <PairRow state={state} legend={ft.nameKana} first={{ name: 'lastNameKana', autocomplete: 'off', size: 's' }} second={{ name: 'firstNameKana', autocomplete: 'off', size: 's' }} firstLabel={ft.lastName} secondLabel={ft.firstName} required />
-            <PairRow state={state} legend={ft.nameEn} first={{ name: 'lastNameEn', autocomplete: 'off', size: 's' }} second={{ name: 'firstNameEn', autocomplete: 'off', size: 's' }} firstLabel={ft.lastNameEn} secondLabel={ft.firstNameEn} required />
-          </>
-        )}
-        <Row state={state} spec={{ name: 'email', autocomplete: 'email', type: 'email', inputmode: 'email', size: 'l', maxlength: 254 }} required />
-        <Row state={state} spec={{ name: 'titleJa', autocomplete: 'organization-title', size: 'm' }} required={false} />
-        <Row state={state} spec={{ name: 'departmentJa', autocomplete: 'off', size: 'm' }} required />
-        <Row
-          state={state}
-          spec={{ name: 'titleRomaji', autocomplete: 'off', size: 'l' }}
-          required={false}
-          extra={
-            <a class="hint-link" href="/help/romaji-characters">
-              {ft.romajiCharsLink}
-            </a>
-          }
-        />
-        <Row
-          state={state}
-          spec={{ name: 'postalCode', autocomplete: 'postal-code', ...digits, size: 's', maxlength: 8 }}
-          required
-          extra={<p class="hint" id="postalCode-suggestion" aria-live="polite"></p>}
-        />
-        <PrefectureRow state={state} />
-        <Row state={state} spec={{ name: 'city', autocomplete: 'address-level2', size: 'm' }} required />
-        <Row state={state} spec={{ name: 'street', autocomplete: 'address-line1', size: 'l' }} required />
-        <Row state={state} spec={{ name: 'building', autocomplete: 'address-line2', size: 'l' }} required={false} />
-        <Row state={state} spec={{ name: 'phone', autocomplete: 'tel-national', type: 'tel', inputmode: 'tel', size: 's', maxlength: 13 }} required />
-      </section>
-
-      <section class="form-section" aria-labelledby="sec-coupon">
-        <h2 id="sec-coupon">{ft.couponSection}</h2>
-        <fieldset class={`row pair${state.errors['couponPart1'] !== undefined || state.errors['couponPart2'] !== undefined ? ' has-error' : ''}`}>
-          <legend class="label">
-            {ft.coupon}
-            <Required lang={lang} />
-          </legend>
-          <div class="control">
-            <ErrorText state={state} names={['couponPart1', 'couponPart2']} />
-            <TextInput state={state} spec={{ name: 'couponPart1', autocomplete: 'off', ...digits, size: 'xs', maxlength: 8, required: true }} label={ft.couponFirst} describedBy={describedBy(state, ['couponPart1', 'couponPart2'])} />
-            <span aria-hidden="true"> - </span>
-            <TextInput state={state} spec={{ name: 'couponPart2', autocomplete: 'off', ...digits, size: 'xs', maxlength: 8, required: true }} label={ft.couponSecond} describedBy={describedBy(state, ['couponPart1', 'couponPart2'])} />
-            <span class="hint">{ft.couponHint}</span>
-          </div>
-        </fieldset>
-      </section>
-
-      <section class="form-section" aria-labelledby="sec-proxy">
-        <h2 id="sec-proxy">{ft.proxySection}</h2>
-        <p class="section-intro">{ft.proxyIntro}</p>
-        <fieldset class={`row radios${state.errors['proxyMode'] !== undefined ? ' has-error' : ''}`}>
-          <legend class="label">
-            {ft.proxySection}
-            <Required lang={lang} />
-          </legend>
-          <div class="control">
-            <ErrorText state={state} names={['proxyMode']} />
-            <label class="radio">
-              <input type="radio" name="proxyMode" value="entered" checked={proxyMode === 'entered'} /> {ft.proxyEntered}
-            </label>
-            <p class="note">{ft.proxyEnteredNote}</p>
-            <label class="radio">
-              <input type="radio" name="proxyMode" value="none" checked={proxyMode === 'none'} /> {ft.proxyNone}
-            </label>
-          </div>
-        </fieldset>
-        <PairRow state={state} legend={ft.proxyNameJa} first={{ name: 'proxyLastNameJa', autocomplete: 'off', size: 's' }} second={{ name: 'proxyFirstNameJa', autocomplete: 'off', size: 's' }} firstLabel={ft.lastName} secondLabel={ft.firstName} required={false} />
-        <PairRow state={state} legend={ft.proxyNameKana} first={{ name: 'proxyLastNameKana', autocomplete: 'off', size: 's' }} second={{ name: 'proxyFirstNameKana', autocomplete: 'off', size: 's' }} firstLabel={ft.lastName} secondLabel={ft.firstName} required={false} />
-        <Row state={state} spec={{ name: 'proxyDepartment', autocomplete: 'off', size: 'm' }} required={false} />
-        <Row state={state} spec={{ name: 'proxyPhone', autocomplete: 'off', type: 'tel', inputmode: 'tel', size: 's', maxlength: 13 }} required={false} />
-      </section>
-    </>
-  );
-};
 
 const PrefectureRow: FC<{ state: FormState }> = ({ state }) => {
   const { lang, values, errors } = state;
@@ -308,17 +255,111 @@ const PrefectureRow: FC<{ state: FormState }> = ({ state }) => {
   );
 };
 
+const ProxyModeRow: FC<{ state: FormState }> = ({ state }) => {
+  const ft = formText[state.lang];
+  const proxyMode = state.values['proxyMode'] === 'none' ? 'none' : 'entered';
+  return (
+    <fieldset class={`row radios${state.errors['proxyMode'] !== undefined ? ' has-error' : ''}`}>
+      <legend class="label">
+        {ft.proxySection}
+        <Required lang={state.lang} />
+      </legend>
+      <div class="control">
+        <ErrorText state={state} names={['proxyMode']} />
+        <label class="radio">
+          <input type="radio" name="proxyMode" value="entered" checked={proxyMode === 'entered'} /> {ft.proxyEntered}
+        </label>
+        <p class="note">{ft.proxyEnteredNote}</p>
+        <label class="radio">
+          <input type="radio" name="proxyMode" value="none" checked={proxyMode === 'none'} /> {ft.proxyNone}
+        </label>
+      </div>
+    </fieldset>
+  );
+};
+
+const joinValues = (values: Record<string, string>, fields: readonly FieldName[]) =>
+  fields
+    .map((f) => values[f])
+    .filter((v) => v !== undefined && v !== '')
+    .join(' ');
+
+/** A row as the form shows it: input(s), or read-only on renewal for the locked names. */
+const FormRow: FC<{ state: FormState; row: RegistrationRow }> = ({ state, row }) => {
+  const fields = row.kind === 'field' ? [row.field] : row.fields;
+  const isLocked = state.lockedNames && fields.every((f) => registrationFields[f].isLockedOnRenewal === true);
+  if (isLocked) {
+    const label = row.kind === 'field' ? fieldLabels[row.field][state.lang] : pairLabelText(row.label, state.lang);
+    return <ReadOnlyRow label={label} value={joinValues(state.values, fields)} />;
+  }
+  if (row.kind === 'pair') return <PairRow state={state} label={row.label} fields={row.fields} />;
+  switch (row.field) {
+    case 'prefecture':
+      return <PrefectureRow state={state} />;
+    case 'proxyMode':
+      return <ProxyModeRow state={state} />;
+    case 'titleRomaji':
+      return (
+        <FieldRow
+          state={state}
+          name="titleRomaji"
+          extra={
+            <a class="hint-link" href="/help/romaji-characters">
+              {formText[state.lang].romajiCharsLink}
+            </a>
+          }
+        />
+      );
+    case 'postalCode':
+      return <FieldRow state={state} name="postalCode" extra={<p class="hint" id="postalCode-suggestion" aria-live="polite"></p>} />;
+    default:
+      return <FieldRow state={state} name={row.field} />;
+  }
+};
+
+const sectionIntro = (section: RegistrationSectionName, lang: Lang): string | undefined => {
+  const ft = formText[lang];
+  switch (section) {
+    case 'organisation':
+      return ft.organisationIntro;
+    case 'person':
+      return ft.personIntro;
+    case 'coupon':
+      return undefined;
+    case 'proxy':
+      return ft.proxyIntro;
+  }
+};
+
+/** The application form of the seed (SPEC 3), for a new application and for a renewal, from the one field description. */
+export const RegistrationFields: FC<{ state: FormState }> = ({ state }) => (
+  <>
+    {registrationSections.map(({ section, rows }) => {
+      const intro = sectionIntro(section, state.lang);
+      return (
+        <section class="form-section" aria-labelledby={`sec-${section}`}>
+          <h2 id={`sec-${section}`}>{sectionTitle(section, state.lang)}</h2>
+          {intro !== undefined && <p class="section-intro">{intro}</p>}
+          {rows.map((row) => (
+            <FormRow state={state} row={row} />
+          ))}
+        </section>
+      );
+    })}
+  </>
+);
+
 /** The error summary at the top of a form: each entry links to its field (WCAG 3.3.1). */
 export const ErrorSummary: FC<{ state: FormState; title: string }> = ({ state, title }) => {
-  const entries = Object.entries(state.errors).filter(([, code]) => code !== undefined);
+  const entries = Object.keys(state.errors).filter((name) => state.errors[name] !== undefined);
   if (entries.length === 0) return null;
   return (
     <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
       <h2 id="error-summary-title">{title}</h2>
       <ul>
-        {entries.map(([name, code]) => (
+        {entries.map((name) => (
           <li>
-            <a href={`#${name}`}>{errorMessage(code as never, name as FieldName, state.lang)}</a>
+            <a href={`#${name}`}>{messageOf(state, name)}</a>
           </li>
         ))}
       </ul>

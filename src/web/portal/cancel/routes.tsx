@@ -1,54 +1,64 @@
 import { Hono, type Context } from 'hono';
-import type { FC } from 'hono/jsx';
-import { cancelApplication, findApplicationToCancel, type CancellableApplication } from '../../../ra/cancel-application.js';
+import type { Child, FC } from 'hono/jsx';
+import { cancelApplication, describeOwnApplication, type OwnApplication } from '../../../ra/cancel-application.js';
+import { findApplicationByCancelLink, findOwnApplication } from '../../../ra/find-own-application.js';
 import type { WebDeps, WebEnv } from '../../env.js';
 import { formatInstant } from '../../format.js';
-import { Layout, MessagePage, PageHeading, type PageFrame } from '../../layout.js';
+import { Layout, PageHeading, type PageFrame } from '../../layout.js';
 import { commonText } from '../../messages.js';
-import { clientKeyOf, formOf, frameOf } from '../../request.js';
+import { clientKeyOf, frameOf, raDepsOf } from '../../request.js';
+import type { SessionHandle } from '../../session.js';
+import { EndSession } from '../application-views.js';
 import { Item } from '../confirmation-table.js';
+import { tooManyPage } from '../limits.js';
 import { Csrf, LookupField } from '../lookup-fields.js';
 import { cancelText } from './messages.js';
 
 type Text = (typeof cancelText)['ja' | 'en'];
 
-const LookupPage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string; email: string; notFound: boolean }> = ({
-  frame,
-  csrf,
-  acceptanceNumber,
-  email,
-  notFound,
-}) => {
-  const t = cancelText[frame.lang];
-  return (
-    <Layout frame={frame} title={`${t.flow} - ${t.stepLookup}`}>
-      <PageHeading flow={t.flow} step={t.stepLookup} />
-      {notFound && (
-        <div class="notice" role="alert">
-          <p class="strong">{t.notFound}</p>
-          <p>{t.notFoundCauses}</p>
-        </div>
-      )}
-      <p>{t.lookupIntro}</p>
-      <p class="important">
-        {t.lookupRule} <a href="/help/cancel">{t.howTo}</a> / <a href="/maintenance">{t.maintenanceNotice}</a>
-      </p>
-      <form method="post" action="/cancel/search" class="form narrow">
-        <Csrf token={csrf} />
-        <LookupField name="acceptanceNumber" label={t.acceptanceNumber} type="text" autocomplete="off" value={acceptanceNumber} hint={t.acceptanceNumberHint} />
-        <LookupField name="email" label={t.email} type="email" autocomplete="email" value={email} size="l" />
-        <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
-        <div class="actions">
-          <button type="submit" class="primary">
-            {t.search}
-          </button>
-        </div>
-      </form>
-    </Layout>
-  );
-};
+/** The cancellation's draft: the application its owner identified, and whether it is done. */
+interface CancelDraft {
+  applicationId: string;
+  isCancelled?: true;
+}
 
-const Summary: FC<{ t: Text; frame: PageFrame; application: CancellableApplication }> = ({ t, frame, application }) => (
+const draftOf = (session: SessionHandle): CancelDraft | undefined => session.data.cancel as CancelDraft | undefined;
+
+export const OwnLookupPage: FC<{
+  frame: PageFrame;
+  csrf: string;
+  action: string;
+  t: { flow: string; stepLookup: string; lookupIntro: string; acceptanceNumber: string; acceptanceNumberHint: string; email: string; password: string; search: string; notFound: string; notFoundCauses: string };
+  isNotFound: boolean;
+  rules?: Child;
+  notice?: Child;
+}> = ({ frame, csrf, action, t, isNotFound, rules, notice }) => (
+  <Layout frame={frame} title={`${t.flow} - ${t.stepLookup}`}>
+    <PageHeading flow={t.flow} step={t.stepLookup} />
+    {notice}
+    {isNotFound && (
+      <div class="notice" role="alert">
+        <p class="strong">{t.notFound}</p>
+        <p>{t.notFoundCauses}</p>
+      </div>
+    )}
+    <p>{t.lookupIntro}</p>
+    {rules}
+    <form method="post" action={action} class="form narrow">
+      <Csrf token={csrf} />
+      <LookupField name="acceptanceNumber" label={t.acceptanceNumber} type="text" autocomplete="off" hint={t.acceptanceNumberHint} />
+      <LookupField name="email" label={t.email} type="email" autocomplete="email" size="l" />
+      <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
+      <div class="actions">
+        <button type="submit" class="primary">
+          {t.search}
+        </button>
+      </div>
+    </form>
+  </Layout>
+);
+
+const Summary: FC<{ t: Text; frame: PageFrame; application: OwnApplication }> = ({ t, frame, application }) => (
   <dl class="readback">
     <Item label={t.acceptanceNumber} value={application.acceptanceNumber} valueClass="mono strong" />
     <Item label={t.kind} value={application.kind === 'renewal' ? t.kindRenewal : t.kindNew} />
@@ -58,131 +68,210 @@ const Summary: FC<{ t: Text; frame: PageFrame; application: CancellableApplicati
   </dl>
 );
 
-const RefusalPage: FC<{ frame: PageFrame; application: CancellableApplication }> = ({ frame, application }) => {
+/** The refusal says why, with the application it is about (SPEC 1.3). */
+const RefusalPage: FC<{ frame: PageFrame; application: OwnApplication }> = ({ frame, application }) => {
   const t = cancelText[frame.lang];
-  const reason = application.state === 'final' ? t.refusedFinal : application.state === 'cancelled' ? t.refusedCancelled : t.refusedOther;
+  const isCancelled = application.cancellationRefusal === 'cancelled';
+  const reason = (() => {
+    switch (application.cancellationRefusal) {
+      case 'final':
+        return t.refusedFinal;
+      case 'cancelled':
+        return t.refusedCancelled;
+      case 'maintenance':
+        return t.refusedMaintenance;
+      case 'decided':
+      case undefined:
+        return t.refusedOther;
+    }
+  })();
+  // An application already cancelled is a fact, not a failure (issue #9).
+  const step = isCancelled ? t.stepAlreadyCancelled : t.stepRefused;
   return (
-    <Layout frame={frame} title={`${t.flow} - ${t.stepRefused}`}>
-      <PageHeading flow={t.flow} step={t.stepRefused} />
-      <div class="notice" role="alert">
+    <Layout frame={frame} title={`${t.flow} - ${step}`}>
+      <PageHeading flow={t.flow} step={step} />
+      <div class="notice" role={isCancelled ? 'status' : 'alert'}>
         <p class="strong">{reason}</p>
       </div>
       <Summary t={t} frame={frame} application={application} />
-      <p class="actions">
+      <div class="actions">
+        <a class="button" href="/status">
+          {t.statusLink}
+        </a>
         <a class="button" href="/">
           {t.home}
         </a>
-      </p>
+      </div>
     </Layout>
   );
 };
 
-/** SPEC 1.3: 「新規・更新 申請の取り消し」. */
-export function cancelRoutes(deps: WebDeps): Hono<WebEnv> {
-  const app = new Hono<WebEnv>();
-  const ra = { db: deps.db, clock: deps.clock, log: deps.log, site: { productName: deps.productName, publicUrl: deps.publicUrl } };
+const ConfirmPage: FC<{ frame: PageFrame; csrf: string; application: OwnApplication; action: string; hidden?: Child }> = ({ frame, csrf, application, action, hidden }) => {
+  const t = cancelText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepConfirm}`}>
+      <PageHeading flow={t.flow} step={t.stepConfirm} />
+      <p class="lead">{t.confirmQuestion}</p>
+      <p>{t.confirmNote}</p>
+      <Summary t={t} frame={frame} application={application} />
+      <div class="actions">
+        <a class="button" href="/">
+          {commonText[frame.lang].back}
+        </a>
+        <form method="post" action={action}>
+          <Csrf token={csrf} />
+          {hidden}
+          <button type="submit" class="primary">
+            {t.confirmButton}
+          </button>
+        </form>
+      </div>
+    </Layout>
+  );
+};
 
-  const expired = (c: Context<WebEnv>) => {
-    const t = commonText[c.get('lang')];
-    return c.html(<MessagePage frame={frameOf(c, deps, '/cancel')} title={t.expiredTitle} body={t.expiredBody} link={{ href: '/cancel', label: t.startOver }} />, 409);
+const DonePage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string }> = ({ frame, csrf, acceptanceNumber }) => {
+  const t = cancelText[frame.lang];
+  return (
+    <Layout frame={frame} title={`${t.flow} - ${t.stepDone}`}>
+      <PageHeading flow={t.flow} step={t.stepDone} />
+      <p class="lead" role="status">
+        {t.doneLead}
+      </p>
+      <dl class="readback">
+        <Item label={t.acceptanceNumber} value={acceptanceNumber} valueClass="mono strong" />
+      </dl>
+      <p>{t.doneCoupon}</p>
+      <p>{t.doneMail}</p>
+      <div class="actions">
+        <a class="button primary" href="/new">
+          {t.newApplication}
+        </a>
+        <a class="button" href="/renew">
+          {t.renewal}
+        </a>
+      </div>
+      <EndSession lang={frame.lang} csrf={csrf} />
+    </Layout>
+  );
+};
+
+/** SPEC 1.3: 「新規・更新 申請の取り消し」, every step Post/Redirect/Get. */
+export function cancelRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Context<WebEnv>) => Promise<Child> }): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const ra = raDepsOf(deps);
+
+  const lookupPage = async (c: Context<WebEnv>, isNotFound: boolean) => {
+    const t = cancelText[c.get('lang')];
+    return c.html(
+      <OwnLookupPage
+        frame={frameOf(c, deps, '/cancel')}
+        csrf={c.get('session').csrfToken()}
+        action="/cancel/search"
+        t={t}
+        isNotFound={isNotFound}
+        notice={await extras.maintenanceNotice(c)}
+        rules={
+          <p class="important">
+            {t.lookupRule} <a href="/help/cancel">{t.howTo}</a> / <a href="/maintenance">{t.maintenanceNotice}</a>
+          </p>
+        }
+      />,
+    );
   };
 
-  app.get('/', (c) => c.html(<LookupPage frame={frameOf(c, deps)} csrf={c.get('session').csrfToken()} acceptanceNumber="" email="" notFound={false} />));
+  app.get('/', (c) => lookupPage(c, false));
+  // The uniform answer to every failed lookup, stateless: a stranger's guesses store nothing.
+  app.get('/not-found', (c) => lookupPage(c, true));
 
   app.post('/search', async (c) => {
-    const form = await formOf(c);
-    const session = c.get('session');
-    const result = await findApplicationToCancel(ra, {
+    const form = c.get('form');
+    const result = await findOwnApplication(ra, {
+      purpose: 'cancel',
       acceptanceNumber: form['acceptanceNumber'] ?? '',
       email: form['email'] ?? '',
       password: form['password'] ?? '',
       clientKey: clientKeyOf(c, deps),
     });
     if (!result.ok) {
-      session.update((s) => {
-        delete s.cancel;
-      });
       switch (result.code) {
-        case 'cancel.rateLimited': {
-          const t = commonText[c.get('lang')];
-          c.header('Retry-After', '900');
-          return c.html(<MessagePage frame={frameOf(c, deps, '/cancel')} title={t.tooManyTitle} body={t.tooManyBody} />, 429);
-        }
-        case 'cancel.notFound':
-          return c.html(
-            <LookupPage
-              frame={frameOf(c, deps, '/cancel')}
-              csrf={session.csrfToken()}
-              acceptanceNumber={(form['acceptanceNumber'] ?? '').slice(0, 40)}
-              email={(form['email'] ?? '').slice(0, 254)}
-              notFound
-            />,
-          );
+        case 'application.rateLimited':
+          return tooManyPage(c, deps, 'lookup', '/cancel');
+        case 'application.notFound':
+          return c.redirect('/cancel/not-found', 303);
       }
     }
-    const application = result.value;
-    if (application.state !== 'provisional') return c.html(<RefusalPage frame={frameOf(c, deps, '/cancel')} application={application} />, 409);
+    const session = c.get('session');
     session.rotate();
     session.update((s) => {
-      s.cancel = { applicationId: application.applicationId };
+      const draft: CancelDraft = { applicationId: result.value.applicationId };
+      s.cancel = draft;
     });
-    const frame = frameOf(c, deps, '/cancel');
-    const t = cancelText[frame.lang];
-    return c.html(
-      <Layout frame={frame} title={`${t.flow} - ${t.stepConfirm}`}>
-        <PageHeading flow={t.flow} step={t.stepConfirm} />
-        <p class="lead">{t.confirmQuestion}</p>
-        <p>{t.confirmNote}</p>
-        <Summary t={t} frame={frame} application={application} />
-        <div class="actions">
-          <a class="button" href="/cancel">
-            {commonText[frame.lang].back}
-          </a>
-          <form method="post" action="/cancel/confirm">
-            <Csrf token={session.csrfToken()} />
-            <button type="submit" class="primary">
-              {t.confirmButton}
-            </button>
-          </form>
-        </div>
-      </Layout>,
-    );
+    return c.redirect('/cancel/confirm', 303);
+  });
+
+  app.get('/confirm', async (c) => {
+    const session = c.get('session');
+    const draft = draftOf(session);
+    if (draft === undefined) return c.redirect('/cancel', 303);
+    const application = await describeOwnApplication(ra, draft.applicationId);
+    if (application === undefined) return c.redirect('/cancel', 303);
+    if (draft.isCancelled) return c.redirect('/cancel/done', 303);
+    if (application.cancellationRefusal !== undefined) return c.html(<RefusalPage frame={frameOf(c, deps)} application={application} />);
+    return c.html(<ConfirmPage frame={frameOf(c, deps)} csrf={session.csrfToken()} application={application} action="/cancel/confirm" />);
   });
 
   app.post('/confirm', async (c) => {
     const session = c.get('session');
-    const applicationId = session.data.cancel?.applicationId;
-    if (applicationId === undefined) return expired(c);
+    const draft = draftOf(session);
+    if (draft === undefined) return c.redirect('/cancel', 303);
     // The session keeps the application, so a second click shows the same answer.
-    const result = await cancelApplication(ra, { applicationId });
-    const frame = frameOf(c, deps, '/cancel');
-    const t = cancelText[frame.lang];
-    if (!result.ok) {
-      // SPEC 1.3: after the hour, or during maintenance, a clear refusal that says why.
-      const body = result.code === 'cancel.maintenance' ? t.refusedMaintenance : t.refusedFinal;
-      return c.html(<MessagePage frame={frame} title={t.stepRefused} body={body} link={{ href: '/', label: t.home }} />, result.code === 'cancel.maintenance' ? 503 : 409);
+    const result = await cancelApplication(ra, { applicationId: draft.applicationId, via: 'lookup' });
+    if (result.ok) {
+      session.update((s) => {
+        s.cancel = { ...draft, isCancelled: true };
+      });
+      return c.redirect('/cancel/done', 303);
     }
-    return c.html(
-      <Layout frame={frame} title={`${t.flow} - ${t.stepDone}`}>
-        <PageHeading flow={t.flow} step={t.stepDone} />
-        <p class="lead" role="status">
-          {t.doneLead}
-        </p>
-        <dl class="readback">
-          <Item label={t.acceptanceNumber} value={result.value.acceptanceNumber} valueClass="mono strong" />
-        </dl>
-        <p>{t.doneCoupon}</p>
-        <p>{t.doneMail}</p>
-        <div class="actions">
-          <a class="button primary" href="/new">
-            {t.newApplication}
-          </a>
-          <a class="button" href="/renew">
-            {t.renewal}
-          </a>
-        </div>
-      </Layout>,
-    );
+    // After the hour or during maintenance the confirmation page says why (it asks the RA again).
+    return c.redirect('/cancel/confirm', 303);
+  });
+
+  app.get('/done', async (c) => {
+    const session = c.get('session');
+    const draft = draftOf(session);
+    const application = draft?.isCancelled === true ? await describeOwnApplication(ra, draft.applicationId) : undefined;
+    if (application === undefined) return c.redirect('/cancel', 303);
+    return c.html(<DonePage frame={frameOf(c, deps)} csrf={session.csrfToken()} acceptanceNumber={application.acceptanceNumber} />);
+  });
+
+  /**
+   * The one-time link of the provisional-acceptance mail (issue #6 defect 8): the owner's
+   * way past a lookup strangers have locked. GET only shows; the POST cancels. Neither
+   * stores anything in a session: the token in the path is the whole identification.
+   */
+  app.get('/link/:token', async (c) => {
+    const applicationId = await findApplicationByCancelLink(ra, c.req.param('token'));
+    const application = applicationId === undefined ? undefined : await describeOwnApplication(ra, applicationId);
+    if (application === undefined) return lookupPage(c, true);
+    if (application.cancellationRefusal !== undefined) return c.html(<RefusalPage frame={frameOf(c, deps, '/cancel')} application={application} />);
+    return c.html(<ConfirmPage frame={frameOf(c, deps, '/cancel')} csrf={c.get('session').csrfToken()} application={application} action={`/cancel/link/${c.req.param('token')}`} />);
+  });
+
+  app.post('/link/:token', async (c) => {
+    const token = c.req.param('token');
+    const applicationId = await findApplicationByCancelLink(ra, token);
+    if (applicationId === undefined) return c.redirect('/cancel/not-found', 303);
+    const result = await cancelApplication(ra, { applicationId, via: 'mailLink' });
+    if (!result.ok) return c.redirect(`/cancel/link/${token}`, 303);
+    return c.redirect(`/cancel/link/${token}/done`, 303);
+  });
+
+  app.get('/link/:token/done', async (c) => {
+    const applicationId = await findApplicationByCancelLink(ra, c.req.param('token'));
+    const application = applicationId === undefined ? undefined : await describeOwnApplication(ra, applicationId);
+    if (application?.cancellationRefusal !== 'cancelled') return c.redirect('/cancel', 303);
+    return c.html(<DonePage frame={frameOf(c, deps, '/cancel')} csrf={c.get('session').csrfToken()} acceptanceNumber={application.acceptanceNumber} />);
   });
 
   return app;

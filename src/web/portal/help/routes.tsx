@@ -150,7 +150,7 @@ export function helpRoutes(deps: WebDeps): Hono<WebEnv> {
       >
         <p>{t.renewIntro}</p>
         <p class="important">{t.renewCouponImportant}</p>
-        <Steps steps={t.renewSteps(deps.productName)} notePrefix={t.notePrefix} />
+        <Steps steps={t.renewSteps(`【${deps.site.brandName}】${deps.site.productName}`)} notePrefix={t.notePrefix} />
         <p class="important">{t.renewFixNote}</p>
         <p class="important">{t.renewMaintenanceNote}</p>
       </HelpPage>,

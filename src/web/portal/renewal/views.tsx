@@ -1,4 +1,4 @@
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { RenewalCandidateRow } from '../../../store/certificate-store.js';
 import { formatDay } from '../../format.js';
 import { Layout, PageHeading, type PageFrame } from '../../layout.js';
@@ -7,16 +7,12 @@ import { Csrf, LookupField } from '../lookup-fields.js';
 import { renewalText } from './messages.js';
 
 /** The renewal's own pages (SPEC 1.1 step 3): lookup, the uniform "nothing found", the choice. */
-export const LookupPage: FC<{ frame: PageFrame; csrf: string; email: string; certificateCode: string }> = ({
-  frame,
-  csrf,
-  email,
-  certificateCode,
-}) => {
+export const LookupPage: FC<{ frame: PageFrame; csrf: string; notice?: Child }> = ({ frame, csrf, notice }) => {
   const t = renewalText[frame.lang];
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepLookup}`}>
       <PageHeading flow={t.flow} step={t.stepLookup} />
+      {notice}
       <p>{t.lookupIntro}</p>
       <ul class="notes">
         <li>{t.lookupWindow}</li>
@@ -27,9 +23,9 @@ export const LookupPage: FC<{ frame: PageFrame; csrf: string; email: string; cer
       </ul>
       <form method="post" action="/renew/search" class="form narrow">
         <Csrf token={csrf} />
-        <LookupField name="email" label={t.email} type="email" autocomplete="email" value={email} hint={t.emailHint} size="l" />
+        <LookupField name="email" label={t.email} type="email" autocomplete="email" hint={t.emailHint} size="l" />
         <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
-        <LookupField name="certificateCode" label={t.certificateCode} type="text" autocomplete="off" value={certificateCode} hint={t.certificateCodeHint} />
+        <LookupField name="certificateCode" label={t.certificateCode} type="text" autocomplete="off" hint={t.certificateCodeHint} />
         <div class="actions">
           <button type="submit" class="primary">
             {t.search}
