@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { preparePrivateDataDir } from './data-dir.js';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -21,6 +21,20 @@ import { loadOrCreateSecret } from './store/secret-store.js';
 import { createApp } from './web/app.js';
 import type { WebDeps } from './web/env.js';
 
+/** Refuses a DATA_DIR others can read, before anything is written into it. */
+function privateDataDirOrThrow(dir: string): void {
+  const checked = preparePrivateDataDir(dir);
+  if (!checked.ok) throw new ConfigurationProblem(checked.problem);
+}
+
+/** A problem the operator must fix; the CLI prints its message alone, without a stack. */
+export class ConfigurationProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationProblem';
+  }
+}
+
 /** The composition root (STYLE §1): builds the adapters and passes them down. */
 export function databaseTargetOf(config: Config): DatabaseTarget {
   return config.databaseUrl !== undefined
@@ -36,14 +50,14 @@ export function databaseTargetOf(config: Config): DatabaseTarget {
 export async function openMigratedDatabase(config: Config, log: Logger): Promise<Database> {
   let target = databaseTargetOf(config);
   if (target.kind === 'pglite') {
-    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    privateDataDirOrThrow(config.dataDir);
     if (await isEmbeddedServerRunning(config.dataDir)) {
       // One connection: the server lends its session to one client at a time.
       target = { kind: 'postgres', url: embeddedServerUrl(config.dataDir), maxConnections: 1 };
       log.info({ event: 'database.viaServer' }, 'certdesk serve is running: working through its database socket');
     }
   }
-  const database = await openDatabase(target, (error) => log.warn({ err: error }, 'database connection dropped'));
+  const database = await openDatabase(target, { onIdleClientError: (error) => log.warn({ err: error }, 'database connection dropped') });
   await migrateDatabase(target, database);
   log.info({ database: database.kind, dataDir: target.kind === 'pglite' ? target.dataDir : undefined }, 'database ready');
   return database;
@@ -64,7 +78,7 @@ export async function openServingDatabase(
     const database = await openMigratedDatabase(config, log);
     return { database, jobDatabase: { connectionString: config.databaseUrl }, close: () => database.close() };
   }
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  privateDataDirOrThrow(config.dataDir);
   if (await isEmbeddedServerRunning(config.dataDir)) {
     throw new Error(`another certdesk serve is already using ${config.dataDir}: stop it first, or set DATA_DIR to another folder`);
   }

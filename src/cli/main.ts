@@ -5,10 +5,14 @@ import { loadConfig, type Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { createLogger } from '../log.js';
 import { openEmbeddedCa } from '../ca/embedded-ca.js';
-import { openMigratedDatabase, runService } from '../main.js';
+import { ConfigurationProblem, openMigratedDatabase, runService } from '../main.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { PasswordHasher } from '../ra/application-password.js';
 import { loadDemoData } from '../ra/load-demo-data.js';
+
+// Everything certdesk writes (the embedded database, key files, sockets, demo data) is for
+// this account only, whatever mode a library asks for (issue #6 defect 11).
+process.umask(0o077);
 
 function configOrExit(): Config {
   // The one place that reads the environment (STYLE §6).
@@ -92,4 +96,10 @@ registerMaintenanceCommands(program, async () => {
   return { db: database.db, clock: systemClock, log, close: () => database.close() };
 });
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof ConfigurationProblem)) throw error;
+  process.stderr.write(`certdesk: ${error.message}\n`);
+  process.exit(2);
+}

@@ -27,8 +27,17 @@ const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)),
 
 export type DatabaseTarget = { kind: 'pglite'; dataDir: string | undefined } | { kind: 'postgres'; url: string; maxConnections?: number };
 
+export interface OpenDatabaseOptions {
+  /** A pooled connection the server dropped while idle (restart, failover). */
+  onIdleClientError?: (error: Error) => void;
+  /** Every statement sent, as SQL text (tests count them: the same work on every path). */
+  onQuery?: (sql: string) => void;
+}
+
 /** PGlite in `dataDir/pgdata` (in memory when undefined), or a PostgreSQL server. */
-export async function openDatabase(target: DatabaseTarget, onIdleClientError?: (error: Error) => void): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const onQuery = options.onQuery;
+  const logger = onQuery === undefined ? undefined : { logQuery: (query: string) => onQuery(query) };
   if (target.kind === 'pglite') {
     let client: PGlite;
     if (target.dataDir === undefined) {
@@ -38,15 +47,29 @@ export async function openDatabase(target: DatabaseTarget, onIdleClientError?: (
       client = new PGlite(path.join(target.dataDir, 'pgdata'));
     }
     await client.waitReady;
-    const db = drizzlePglite({ client, schema: tables }) as unknown as Db;
+    if (target.dataDir !== undefined) tightenModes(path.join(target.dataDir, 'pgdata'));
+    const db = drizzlePglite({ client, schema: tables, ...(logger === undefined ? {} : { logger }) }) as unknown as Db;
     return { db, kind: 'pglite', pglite: client, close: () => client.close() };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: target.maxConnections ?? 10 });
   // An idle client the server drops (restart, failover, admin termination) is removed
   // from the pool by pg itself; without a listener the 'error' event would kill the process.
-  pool.on('error', (error) => onIdleClientError?.(error));
-  const db = drizzlePg({ client: pool, schema: tables }) as unknown as Db;
+  pool.on('error', (error) => options.onIdleClientError?.(error));
+  const db = drizzlePg({ client: pool, schema: tables, ...(logger === undefined ? {} : { logger }) }) as unknown as Db;
   return { db, kind: 'postgres', close: () => pool.end() };
+}
+
+/**
+ * PGlite creates its files 0666 whatever the umask (issue #6 defect 11). The 0700 DATA_DIR
+ * around them is what keeps others out; this takes the group and other bits off what is
+ * there at start as well, so a copy of the folder made elsewhere does not open it up.
+ */
+function tightenModes(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    const mode = fs.lstatSync(file).mode;
+    if ((mode & 0o077) !== 0 && !entry.isSymbolicLink()) fs.chmodSync(file, mode & 0o700);
+  }
 }
 
 /** Apply pending migrations; on a server, one process at a time (advisory lock). */
