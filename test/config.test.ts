@@ -32,4 +32,33 @@ describe(loadConfig.name, () => {
   it('does not mark cookies Secure for plain http off loopback', () => {
     expect(load({ PUBLIC_URL: 'http://portal.internal:3000' }).isSecureCookie).toBe(false);
   });
+
+  it('listens on IPv6 addresses, the wildcard as loopback in links (issue #6 defect 13)', () => {
+    expect(load({ HOST: '::' }).site.publicUrl).toBe('http://[::1]:3000');
+    expect(load({ HOST: '::1' }).site.publicUrl).toBe('http://[::1]:3000');
+    expect(load({ HOST: '::1' }).isSecureCookie).toBe(true);
+    expect(load({ HOST: 'fd00::5' }).site.publicUrl).toBe('http://[fd00::5]:3000');
+  });
+
+  it('reports a HOST that cannot be part of an address as a configuration problem', () => {
+    const result = loadConfig({ HOST: 'bad host' });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.join()).toContain('HOST');
+  });
+
+  it('turns the mail viewer on behind a PUBLIC_URL only when asked (a proxy may publish the site)', () => {
+    expect(load({ PUBLIC_URL: 'http://127.0.0.1:3000' }).isMailViewerEnabled).toBe(false);
+    expect(load({ PUBLIC_URL: 'https://certs.example.jp', MAIL_VIEWER: '1' }).isMailViewerEnabled).toBe(true);
+  });
+
+  it('names the operator and the support desk, with honest demo defaults (SPEC 1.8)', () => {
+    const { site } = load({});
+    expect(site.operator.name).toContain('架空');
+    expect(site.operator.supportUrl).toBe('http://127.0.0.1:3000/help/contact');
+    expect(site.operator.repositoryUrl).toBe('http://127.0.0.1:3000/help/repository');
+    expect(site.operator.supportPhone).toBeUndefined();
+    const custom = load({ OPERATOR_NAME: '八重洲認証株式会社', SUPPORT_URL: 'https://support.example.jp/', SUPPORT_PHONE: '03-1234-5678', REPOSITORY_URL: 'https://repo.example.jp/' }).site;
+    expect(custom.operator).toMatchObject({ name: '八重洲認証株式会社', supportUrl: 'https://support.example.jp/', supportPhone: '03-1234-5678', repositoryUrl: 'https://repo.example.jp/' });
+    expect(loadConfig({ SUPPORT_URL: 'javascript:alert(1)' }).ok).toBe(false);
+  });
 });

@@ -39,14 +39,8 @@ type Parsed = { ok: true; fields: Record<string, string> } | { ok: false; status
 export async function readFormFields(request: Request): Promise<Parsed> {
   const contentType = request.headers.get('content-type') ?? '';
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  let bytes: ArrayBuffer;
-  try {
-    bytes = await request.arrayBuffer();
-  } catch {
-    // The client went away mid-body, or sent a broken chunked encoding.
-    return { ok: false, status: 400 };
-  }
-  if (bytes.byteLength > FORM_BODY_LIMIT_BYTES) return { ok: false, status: 413 };
+  const bytes = await readBounded(request, FORM_BODY_LIMIT_BYTES);
+  if (typeof bytes === 'number') return { ok: false, status: bytes };
   let entries: Iterable<[string, FormDataEntryValue]>;
   if (mediaType === 'application/x-www-form-urlencoded') {
     // The WHATWG decoders never throw: bad percent-escapes stay as typed, bad UTF-8 becomes U+FFFD.
@@ -73,6 +67,39 @@ export async function readFormFields(request: Request): Promise<Parsed> {
     fields[name] = storableText(value);
   }
   return { ok: true, fields };
+}
+
+/**
+ * The body, read as it arrives and abandoned as soon as it passes `limit` (a chunked body
+ * has no Content-Length to refuse up front): 413 then, 400 when the client went away or
+ * sent a broken encoding.
+ */
+async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | 413 | 400> {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined); // the client's problem now; we have answered
+        return 413;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return 400;
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 /** The statuses the site answers a client's mistake with, each with its own page. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { Clock } from '../../src/domain/clock.js';
 import { startTestServer, type TestServer } from './server.js';
 
 /** Debian's Chromium, headless, with nothing that reaches outside this machine. */
@@ -36,12 +37,12 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
  * stopped after them, and `look`: a full-page screenshot in test-results/screens (to
  * look at as a person would) plus the axe-core check (as a screen reader would).
  */
-export function useServerAndBrowser(): { server(): TestServer; browser(): Browser; look(page: Page, name: string): Promise<void> } {
+export function useServerAndBrowser(options: { clock?: Clock } = {}): { server(): TestServer; browser(): Browser; look(page: Page, name: string): Promise<void> } {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const shots = path.resolve('test-results/screens');
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(options);
     browser = await launchChromium();
     fs.mkdirSync(shots, { recursive: true });
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrateDatabase, openDatabase, type Database, type DatabaseTarget } from '../../src/store/db.js';
+import { migrateDatabase, openDatabase, type Database, type DatabaseTarget, type OpenDatabaseOptions } from '../../src/store/db.js';
 
 export interface TestDatabase extends Database {
   target: DatabaseTarget;
@@ -10,12 +10,12 @@ export interface TestDatabase extends Database {
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new
  * database on the PostgreSQL server named by TEST_DATABASE_URL (CI runs both).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: OpenDatabaseOptions = {}): Promise<TestDatabase> {
   // Tests choose their database from the environment (CI runs them on both).
   const serverUrl = process.env['TEST_DATABASE_URL'];
   if (serverUrl === undefined || serverUrl === '') {
     const target: DatabaseTarget = { kind: 'pglite', dataDir: undefined };
-    const database = await openDatabase(target);
+    const database = await openDatabase(target, options);
     await migrateDatabase(target, database);
     return { ...database, target };
   }
@@ -27,7 +27,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const target: DatabaseTarget = { kind: 'postgres', url: url.toString() };
-  const database = await openDatabase(target);
+  const database = await openDatabase(target, options);
   await migrateDatabase(target, database);
   return {
     ...database,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { systemClock } from '../../src/domain/clock.js';
+import { systemClock, type Clock } from '../../src/domain/clock.js';
 import { runService } from '../../src/main.js';
 import type { DemoData } from '../../src/ra/load-demo-data.js';
 
@@ -33,13 +33,13 @@ export interface TestServer {
  * the CA, the demo data, the job workers and the web server — in a temp folder, on a
  * free loopback port.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certdesk-e2e-'));
   const port = await freePort();
   const env = { DATA_DIR: dataDir, PORT: String(port), CA_KEY_PASSPHRASE: 'e2e passphrase, not secret', LOG_LEVEL: 'silent' };
   const loaded = loadConfig(env);
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
-  const service = await runService(loaded.value, systemClock, pino({ level: 'silent' }));
+  const service = await runService(loaded.value, options.clock ?? systemClock, pino({ level: 'silent' }));
   if (service.demo === undefined) throw new Error('a fresh data folder should load the demo data');
   return {
     url: service.url,

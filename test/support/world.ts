@@ -5,7 +5,7 @@ import pino from 'pino';
 import { openEmbeddedCa } from '../../src/ca/embedded-ca.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { webDepsOf } from '../../src/main.js';
-import { PasswordHasher } from '../../src/ra/application-password.js';
+import { PasswordHasher, type PasswordHasherLimits } from '../../src/ra/application-password.js';
 import type { RaDeps } from '../../src/ra/deps.js';
 import { loadDemoData, type DemoData } from '../../src/ra/load-demo-data.js';
 import { createApp } from '../../src/web/app.js';
@@ -27,19 +27,22 @@ export interface World {
   /** What use cases get, for tests that call ra/ directly. */
   ra: RaDeps;
   log: pino.Logger;
+  /** Every SQL statement the world's database has run, in order. */
+  queries: string[];
   close(): Promise<void>;
 }
 
-export async function createWorld(options: { now?: string; env?: Record<string, string> } = {}): Promise<World> {
+export async function createWorld(options: { now?: string; env?: Record<string, string>; passwordLimits?: PasswordHasherLimits } = {}): Promise<World> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certdesk-test-'));
   const loaded = loadConfig({ DATA_DIR: dataDir, CA_KEY_PASSPHRASE: 'test passphrase, not secret', LOG_LEVEL: 'silent', TRUST_PROXY: '1', ...options.env });
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
   const config = loaded.value;
   const clock = new FakeClock(options.now ?? '2026-11-27T01:00:00Z');
   const log = pino({ level: 'silent' });
-  const database = await createTestDatabase();
+  const queries: string[] = [];
+  const database = await createTestDatabase({ onQuery: (sql) => queries.push(sql) });
   const ca = await openEmbeddedCa(config, clock, log);
-  const passwords = new PasswordHasher();
+  const passwords = new PasswordHasher(options.passwordLimits);
   const demo = await loadDemoData({ db: database.db, clock, log, passwords, ca, dataDir });
   const web = await webDepsOf(config, { db: database.db, clock, log, passwords });
   const app = createApp(web);
@@ -52,6 +55,7 @@ export async function createWorld(options: { now?: string; env?: Record<string, 
     web,
     ra: { db: database.db, clock, log, site: config.site, passwords },
     log,
+    queries,
     close: async () => {
       await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

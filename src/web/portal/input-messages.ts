@@ -120,7 +120,7 @@ export const fieldInstructions: Partial<Record<MessageFieldName, LocalisedText>>
   phone: digitsOnly,
   proxyPhone: digitsOnly,
   departmentJa: {
-    ja: '所属部署が無い場合は「なし」と入力してください。',
+    ja: '所属部署がない場合は「なし」と入力してください。',
     en: 'If you have no department, enter 「なし」 (none).',
   },
 };
@@ -207,7 +207,7 @@ function messageJa(code: MessageCode, field: MessageFieldName, value: string): s
         return `${s}を選択してください。`;
       }
       if (field === 'departmentJa') {
-        return '部署(日本語)を入力してください。所属部署が無い場合は「なし」と入力してください。';
+        return '部署(日本語)を入力してください。所属部署がない場合は「なし」と入力してください。';
       }
       if (proxyRequiredFields.has(field)) {
         return `代理担当者様情報を入力する場合は、${s}を入力してください。`;

@@ -138,3 +138,35 @@ describe(errorMessage.name, () => {
     );
   });
 });
+
+describe('messages about refused characters (issue #9)', () => {
+  it('names ㈱ in an organisation name and says what to type instead, without jargon', () => {
+    const ja = errorMessage('name.invalidCharacters', 'orgNameJa', 'ja', '㈱みなと精機');
+    expect(ja).toBe('組織名(日本語)に使用できない文字「㈱」が含まれています。「㈱」は「(株)」のように入力してください。');
+    const en = errorMessage('name.invalidCharacters', 'orgNameJa', 'en', '㈱みなと精機');
+    expect(en).toContain('“㈱”');
+    expect(en).toContain('Type “(株)” for “㈱”');
+  });
+
+  it('names an emoji in a name, and lists the characters allowed when there is nothing to suggest', () => {
+    const ja = errorMessage('name.invalidCharacters', 'lastNameJa', 'ja', '山田😀');
+    expect(ja).toContain('「😀」');
+    expect(ja).toContain('漢字・ひらがな・カタカナ・英字で入力してください');
+    for (const lang of langs) {
+      for (const field of ['orgNameJa', 'lastNameJa', 'hqAddress', 'city'] as const) {
+        const message = errorMessage(field === 'hqAddress' || field === 'city' ? 'text.invalidCharacters' : 'name.invalidCharacters', field, lang, '①\u0007😀');
+        expect(message).not.toMatch(/外字|制御文字|private-use|control character/);
+      }
+    }
+  });
+
+  it('calls an invisible character what it is rather than printing it', () => {
+    const ja = errorMessage('text.invalidCharacters', 'city', 'ja', '中央\u0000区');
+    expect(ja).toContain('目に見えない文字');
+    expect(ja).not.toContain('\u0000');
+  });
+
+  it('suggests the NFKC form where it is allowed: ① → 1, Ⅱ → II', () => {
+    expect(errorMessage('name.invalidCharacters', 'orgNameJa', 'ja', '第①工業')).toContain('「①」は「1」のように');
+  });
+});
