@@ -10,7 +10,7 @@ export const renewalText = {
     stepConfirm: '申請内容の確認',
     stepAccepted: '更新申請の仮受付完了',
     lookupIntro:
-      '更新通知メールに記載されている証明書コードと、前回の申請時に登録した電子メールアドレス・申請パスワードを入力して「検索」ボタンをクリックしてください。',
+      '更新通知メールに記載されている証明書コードと、前回の申請時に登録した電子メールアドレス・申請パスワードを入力して「検索する」ボタンをクリックしてください。',
     lookupWindow: '証明書の更新は、証明書有効期限の30日前から365日後まで行えます。',
     lookupCouponNote: '更新申請を行うには、新たにクーポン券が必要です。事前にクーポン券をご購入ください。',
     howToRenew: '更新申請の手順と、ご利用いただける環境',
@@ -19,7 +19,7 @@ export const renewalText = {
     password: '申請パスワード',
     certificateCode: '証明書コード',
     certificateCodeHint: '(更新通知メールに記載されています 例: 7K3M-Q9PX-2B4N-H8TD-5WRC)',
-    search: '検索',
+    search: '検索する',
     notAvailable: '更新申請が可能な電子証明書が存在しません。',
     zeroResults: '検索結果は0件です。',
     notAvailableCauses: '次のような原因が考えられます。',
