@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  boolean,
   check,
   customType,
   index,
@@ -48,6 +50,17 @@ export const subscribers = pgTable(
   (t) => [index('subscribers_email_idx').on(t.email)],
 );
 
+/** A batch of coupons issued at once for a reseller partner (SPEC 2, issue #7). */
+export const couponBatches = pgTable('coupon_batches', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  partner: text('partner').notNull(),
+  product: text('product').notNull(),
+  count: integer('count').notNull(),
+  expiresAt: instant('expires_at').notNull(),
+  createdAt: instant('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
 export const coupons = pgTable(
   'coupons',
   {
@@ -56,11 +69,17 @@ export const coupons = pgTable(
     partner: text('partner').notNull(),
     state: text('state', { enum: ['available', 'locked', 'consumed', 'void'] }).notNull(),
     applicationId: uuid('application_id'),
+    /** The batch it was issued in for a reseller partner (null: demo and older coupons). */
+    batchId: uuid('batch_id').references(() => couponBatches.id),
+    product: text('product').notNull().default('class2-standard'),
+    /** The first instant it can no longer be used (the day after its expiry date, in Japan). */
+    expiresAt: instant('expires_at'),
     createdAt: instant('created_at').notNull(),
     updatedAt: instant('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('coupons_number_key').on(t.number),
+    index('coupons_batch_idx').on(t.batchId),
     check('coupons_number_digits', sql`${t.number} ~ '^[0-9]{16}$'`),
   ],
 );
@@ -113,6 +132,12 @@ export const applications = pgTable(
     cancelTokenHash: text('cancel_token_hash'),
     cancelledAt: instant('cancelled_at'),
     decidedAt: instant('decided_at'),
+    /** The operator reviewing it now, until claimExpiresAt (issue #7: two cannot act at once). */
+    claimedBy: uuid('claimed_by'),
+    claimExpiresAt: instant('claim_expires_at'),
+    /** Why it was not approved: a reason code and the reviewer's words. */
+    rejectionReason: text('rejection_reason'),
+    rejectionNote: text('rejection_note'),
   },
   (t) => [
     uniqueIndex('applications_acceptance_number_key').on(t.acceptanceNumber),
@@ -173,11 +198,18 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
-/** Append-only: a trigger (migration 0001) refuses UPDATE and DELETE. */
+/**
+ * Append-only: a trigger (migration 0001) refuses UPDATE and DELETE. Tamper-evident: each
+ * entry carries its place in one sequence for the whole cluster and the SHA-256 over the
+ * previous entry's hash and its own content (audit_entry_hash, migration 0005).
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
     at: instant('at').notNull(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
@@ -186,7 +218,18 @@ export const auditLog = pgTable(
     before: jsonb('before').$type<Record<string, unknown>>(),
     after: jsonb('after').$type<Record<string, unknown>>(),
   },
-  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+  (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId), uniqueIndex('audit_log_seq_key').on(t.seq), index('audit_log_at_idx').on(t.at)],
+);
+
+/** The head of the audit chain: one row, locked by every append, so the sequence has no gaps. */
+export const auditHead = pgTable(
+  'audit_head',
+  {
+    id: integer('id').primaryKey(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [check('audit_head_single_row', sql`${t.id} = 1`)],
 );
 
 /**
@@ -245,3 +288,85 @@ export const appSecrets = pgTable('app_secrets', {
   value: bytea('value').notNull(),
   createdAt: instant('created_at').notNull(),
 });
+
+/** RA operators (SPEC 2): password + TOTP, a role, a one-time set-up link. */
+export const operators = pgTable(
+  'operators',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Lower-cased. */
+    email: text('email').notNull(),
+    role: text('role', { enum: ['reviewer', 'admin'] }).notNull(),
+    passwordHash: text('password_hash'),
+    /** Base32 TOTP secret, once enrolled. */
+    totpSecret: text('totp_secret'),
+    /** The secret shown during enrolment, until a code from it is entered. */
+    totpPendingSecret: text('totp_pending_secret'),
+    /** The last TOTP time step accepted: a code is good once (replay refused). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    failedSignIns: integer('failed_sign_ins').notNull().default(0),
+    lockedUntil: instant('locked_until'),
+    /** SHA-256 of the one-time set-up link's token, valid until setupExpiresAt. */
+    setupTokenHash: text('setup_token_hash'),
+    setupExpiresAt: instant('setup_expires_at'),
+    disabledAt: instant('disabled_at'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('operators_email_key').on(t.email), uniqueIndex('operators_setup_token_key').on(t.setupTokenHash)],
+);
+
+/** Console sessions: apart from the portal's, with their own cookie (issue #7). */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    createdAt: instant('created_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+  },
+  (t) => [index('console_sessions_expires_at_idx').on(t.expiresAt)],
+);
+
+/** One row per reviewer's decision: nobody decides one application twice. */
+export const reviewDecisions = pgTable(
+  'review_decisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    operatorId: uuid('operator_id')
+      .notNull()
+      .references(() => operators.id),
+    decision: text('decision', { enum: ['approve', 'reject'] }).notNull(),
+    reasonCode: text('reason_code'),
+    note: text('note'),
+    /** The reviewer checked identity and organisation anew (rather than reusing the last vetting). */
+    isVettingRedone: boolean('is_vetting_redone').notNull().default(false),
+    at: instant('at').notNull(),
+  },
+  (t) => [uniqueIndex('review_decisions_once_key').on(t.applicationId, t.operatorId)],
+);
+
+/**
+ * The pickup credential of an approved application: the certificate code, stored only as
+ * its hash, single-use, until expiresAt, with a bounded number of wrong attempts.
+ */
+export const pickupCredentials = pgTable(
+  'pickup_credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    codeHash: text('code_hash').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    usedAt: instant('used_at'),
+    createdAt: instant('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('pickup_credentials_application_key').on(t.applicationId), uniqueIndex('pickup_credentials_code_key').on(t.codeHash)],
+);
