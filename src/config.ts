@@ -32,7 +32,8 @@ const schema = z.object({
   /** IPv6 clients are counted by this prefix (issue #6 defect 9): one subscriber's network is a /64. */
   IPV6_CLIENT_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** How many reverse proxies of ours stand in front: 0 (none), 1 (one, the usual), up to 5. */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^/]/, 'must be an smtp:// or smtps:// URL')
@@ -61,8 +62,8 @@ export interface Config {
   /** Prefix length by which IPv6 clients are counted for rate limits. */
   ipv6ClientPrefix: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  /** Take the client address from X-Forwarded-For (only behind a proxy we run). */
-  isBehindProxy: boolean;
+  /** How many proxies of ours add to X-Forwarded-For (0: use the socket's address). */
+  proxyHops: number;
   /** Where the outbox sends mail; undefined: mail stays in the outbox (see the mail viewer). */
   smtpUrl: string | undefined;
   /** The From header of every mail. */
@@ -115,7 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       caName: e.CA_NAME,
       ipv6ClientPrefix: e.IPV6_CLIENT_PREFIX,
       logLevel: e.LOG_LEVEL,
-      isBehindProxy: e.TRUST_PROXY === '1',
+      proxyHops: e.TRUST_PROXY,
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,
       // On by default only for the embedded demo (no SMTP, no PostgreSQL server, nobody but

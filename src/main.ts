@@ -114,7 +114,7 @@ export async function webDepsOf(config: Config, deps: { db: Database['db']; cloc
     site: config.site,
     caName: config.caName,
     isSecureCookie: config.isSecureCookie,
-    isBehindProxy: config.isBehindProxy,
+    proxyHops: config.proxyHops,
     ipv6ClientPrefix: config.ipv6ClientPrefix,
     isMailViewerEnabled: config.isMailViewerEnabled,
     // Shared by every process on the database, so a form signed by one is accepted by all.

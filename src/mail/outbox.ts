@@ -81,6 +81,17 @@ export async function enqueueMail(tx: Db | Tx, input: EnqueueMailInput): Promise
   });
 }
 
+/**
+ * A sent mail's bodies without what only its recipient may hold: the one-time
+ * cancellation link and the certificate code. The mail has left; the copy we keep (for
+ * the mail log) must not hand them to whoever reads the database.
+ */
+export function withoutSecrets(body: string): string {
+  return body
+    .replace(/(\/cancel\/link\/)[A-Za-z0-9_-]{43}/g, '$1…')
+    .replace(/\b[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}\b/g, '****-****-****-****-****');
+}
+
 /** Exponential backoff after the given number of failed attempts (1 → 1 min), capped at an hour. */
 export function retryDelayMs(attempts: number): number {
   const exponent = Math.min(Math.max(Math.floor(attempts) - 1, 0), 30);
@@ -138,7 +149,7 @@ async function deliverOne(deps: DeliverMailDeps, message: ClaimedOutboxMessage):
   }
 
   try {
-    await markSent(deps.db, message.id, deps.clock.now(), messageId);
+    await markSent(deps.db, message.id, deps.clock.now(), messageId, { textBody: withoutSecrets(message.textBody), htmlBody: withoutSecrets(message.htmlBody) });
   } catch (error) {
     // The mail left; the row stays leased and is sent again after the lease (at least once).
     deps.log.error({ event: 'mail.recordFailed', ...logFields }, 'mail sent but not recorded');

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { canonicalAcceptanceNumber } from '../domain/acceptance-number.js';
-import { findApplicationByAcceptanceNumber, findApplicationIdByCancelTokenHash } from '../store/application-store.js';
+import { findApplicationByAcceptanceNumber, findApplicationByCancelTokenHash } from '../store/application-store.js';
 import type { RaDeps } from './deps.js';
 import { isLookupAllowed, recordLookupFailure, type LookupPurpose } from './lookup-guard.js';
 
 export type OwnApplicationLookupResult =
   | { ok: true; value: { applicationId: string } }
-  | { ok: false; code: 'application.notFound' | 'application.rateLimited' };
+  | { ok: false; code: 'application.notFound' }
+  | { ok: false; code: 'application.rateLimited'; retryAfterSeconds: number };
 
 /**
  * SPEC 1.3 and 1.7: a subscriber names their application by acceptance number, email and
@@ -16,11 +17,12 @@ export type OwnApplicationLookupResult =
  */
 export async function findOwnApplication(
   deps: RaDeps,
-  input: { purpose: Extract<LookupPurpose, 'cancel' | 'status'>; acceptanceNumber: string; email: string; password: string; clientKey: string },
+  input: { purpose: Extract<LookupPurpose, 'cancel' | 'status'>; acceptanceNumber: string; email: string; password: string; clientKey: string; networkKey: string },
 ): Promise<OwnApplicationLookupResult> {
   const acceptanceNumber = canonicalAcceptanceNumber(input.acceptanceNumber).slice(0, 40);
-  const attempt = { purpose: input.purpose, subject: acceptanceNumber, clientKey: input.clientKey };
-  if (!(await isLookupAllowed(deps, attempt))) return { ok: false, code: 'application.rateLimited' };
+  const attempt = { purpose: input.purpose, subject: acceptanceNumber, clientKey: input.clientKey, networkKey: input.networkKey };
+  const verdict = await isLookupAllowed(deps, attempt);
+  if (!verdict.ok) return { ok: false, code: 'application.rateLimited', retryAfterSeconds: verdict.retryAfterSeconds };
   const row = acceptanceNumber === '' ? undefined : await findApplicationByAcceptanceNumber(deps.db, acceptanceNumber);
   const isPasswordRight = await deps.passwords.verify(row?.passwordHash, input.password);
   const isEmailRight = row !== undefined && row.email.toLowerCase() === input.email.trim().toLowerCase();
@@ -36,12 +38,19 @@ export function hashCancelToken(token: string): string {
   return createHash('sha256').update(`certdesk:cancel-token:${token}`).digest('hex');
 }
 
+/** A link clicked late still says what happened (the application is final now); after this, it names nothing. */
+export const CANCEL_LINK_GRACE_MS = 24 * 60 * 60 * 1000;
+
 /**
  * The application a cancellation link names: the owner's way in without the lookup and
  * its limits (issue #6 defect 8). The token is 256 random bits, mailed only to the
- * application's address; a guess is hopeless, so it needs no limit of its own.
+ * application's address; a guess is hopeless, so it needs no limit of its own. It works
+ * until a day after the cancellation deadline, then names nothing, so an old mail does
+ * not show the application to whoever finds it.
  */
-export async function findApplicationByCancelLink(deps: Pick<RaDeps, 'db'>, token: string): Promise<string | undefined> {
+export async function findApplicationByCancelLink(deps: Pick<RaDeps, 'db' | 'clock'>, token: string): Promise<string | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  return findApplicationIdByCancelTokenHash(deps.db, hashCancelToken(token));
+  const row = await findApplicationByCancelTokenHash(deps.db, hashCancelToken(token));
+  if (row === undefined || deps.clock.now().getTime() >= row.finalAt.getTime() + CANCEL_LINK_GRACE_MS) return undefined;
+  return row.id;
 }

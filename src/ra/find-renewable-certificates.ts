@@ -11,11 +11,14 @@ export interface RenewalLookup {
   certificateCode: string;
   /** Who is asking (client address), for the per-client rate limit. */
   clientKey: string;
+  /** The client's network, for failures on one code (lookup-guard.ts). */
+  networkKey: string;
 }
 
 export type RenewalLookupResult =
   | { ok: true; value: { subscriberId: string; certificates: RenewalCandidateRow[] } }
-  | { ok: false; code: 'renewal.notAvailable' | 'renewal.rateLimited' };
+  | { ok: false; code: 'renewal.notAvailable' }
+  | { ok: false; code: 'renewal.rateLimited'; retryAfterSeconds: number };
 
 export function hashCertificateCode(canonicalCode: string): string {
   return createHash('sha256').update(`certdesk:certificate-code:${canonicalCode}`).digest('hex');
@@ -39,8 +42,9 @@ export function renewableAmong(all: readonly RenewalCandidateRow[], now: Date): 
 export async function findRenewableCertificates(deps: RaDeps, input: RenewalLookup): Promise<RenewalLookupResult> {
   const now = deps.clock.now();
   const code = canonicalCertificateCode(input.certificateCode);
-  const attempt = { purpose: 'renewal', subject: code ?? input.certificateCode.trim().slice(0, 64), clientKey: input.clientKey } as const;
-  if (!(await isLookupAllowed(deps, attempt))) return { ok: false, code: 'renewal.rateLimited' };
+  const attempt = { purpose: 'renewal', subject: code ?? input.certificateCode.trim().slice(0, 64), clientKey: input.clientKey, networkKey: input.networkKey } as const;
+  const verdict = await isLookupAllowed(deps, attempt);
+  if (!verdict.ok) return { ok: false, code: 'renewal.rateLimited', retryAfterSeconds: verdict.retryAfterSeconds };
 
   const row = code === undefined ? undefined : await findCertificateByCodeHash(deps.db, hashCertificateCode(code));
   // Verify a password even when there is no subscriber, so the answer takes as long.

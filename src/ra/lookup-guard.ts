@@ -34,30 +34,44 @@ export interface LookupAttempt {
   /** What is looked up: the certificate code or acceptance number, canonical. */
   subject: string;
   clientKey: string;
+  /**
+   * The client's network (an IPv6 /48; an IPv4 address as it is): failures on one subject
+   * count per network, so a home network's many /64s are still one guesser.
+   */
+  networkKey: string;
 }
+
+export type LookupVerdict = { ok: true } | { ok: false; retryAfterSeconds: number };
 
 /** The subject as a counter key: hashed, so rate-limit rows never hold a code. */
 const subjectKey = (a: LookupAttempt) => createHash('sha256').update(`${a.purpose}:${a.subject}`).digest('base64url').slice(0, 32);
 
 const keys = (a: LookupAttempt) => ({
   client: `lookup:${a.purpose}:client:${a.clientKey}`,
-  subjectAndClient: `lookup:${a.purpose}:fail:${subjectKey(a)}:${a.clientKey}`,
+  subjectAndClient: `lookup:${a.purpose}:fail:${subjectKey(a)}:${a.networkKey}`,
   subject: `lookup:${a.purpose}:fail:${subjectKey(a)}`,
 });
 
-/** Counts this attempt against its client; says whether any limit stands in its way. */
-export async function isLookupAllowed(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<boolean> {
+/**
+ * Counts this attempt against its client; says whether any limit stands in its way, and
+ * if one does, how long that one lasts (Retry-After says the truth).
+ */
+export async function isLookupAllowed(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<LookupVerdict> {
   const now = deps.clock.now();
   const k = keys(attempt);
   const client = await countAttempt(deps.db, k.client, now, limits.perClient.windowMs);
   const subjectAndClient = await peekAttempts(deps.db, k.subjectAndClient, now, limits.failuresPerSubjectAndClient.windowMs);
   const subject = await peekAttempts(deps.db, k.subject, now, limits.failuresPerSubject.windowMs);
-  const isAllowed =
-    client <= limits.perClient.max &&
-    subjectAndClient < limits.failuresPerSubjectAndClient.max &&
-    subject < limits.failuresPerSubject.max;
-  if (!isAllowed) deps.log.warn({ event: 'lookup.rateLimited', purpose: attempt.purpose, client, subjectAndClient, subject }, 'lookup rate-limited');
-  return isAllowed;
+  const fired = [
+    client > limits.perClient.max ? limits.perClient.windowMs : 0,
+    subjectAndClient >= limits.failuresPerSubjectAndClient.max ? limits.failuresPerSubjectAndClient.windowMs : 0,
+    subject >= limits.failuresPerSubject.max ? limits.failuresPerSubject.windowMs : 0,
+  ];
+  const longest = Math.max(...fired);
+  if (longest === 0) return { ok: true };
+  deps.log.warn({ event: 'lookup.rateLimited', purpose: attempt.purpose, client, subjectAndClient, subject }, 'lookup rate-limited');
+  // At most the window: a fixed window ends sooner, never later.
+  return { ok: false, retryAfterSeconds: Math.ceil(longest / 1000) };
 }
 
 export async function recordLookupFailure(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<void> {

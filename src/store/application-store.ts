@@ -95,9 +95,9 @@ export async function findApplicationByAcceptanceNumber(db: Db, acceptanceNumber
   return row;
 }
 
-export async function findApplicationIdByCancelTokenHash(db: Db, cancelTokenHash: string): Promise<string | undefined> {
-  const [row] = await db.select({ id: applications.id }).from(applications).where(eq(applications.cancelTokenHash, cancelTokenHash));
-  return row?.id;
+export async function findApplicationByCancelTokenHash(db: Db, cancelTokenHash: string): Promise<{ id: string; finalAt: Date } | undefined> {
+  const [row] = await db.select({ id: applications.id, finalAt: applications.finalAt }).from(applications).where(eq(applications.cancelTokenHash, cancelTokenHash));
+  return row;
 }
 
 /** What a subscriber may see of their own application (cancellation and status pages). */

@@ -127,10 +127,11 @@ export async function claimDueMessages(db: Db, now: Date, limit: number, leaseMs
   return rowsOf<ClaimedOutboxMessage>(result).map((row) => ({ ...row, attempts: Number(row.attempts) }));
 }
 
-export async function markSent(db: Db, id: string, now: Date, messageId: string): Promise<void> {
+/** Record the delivery, keeping the bodies as given: the caller has taken the one-time secrets out. */
+export async function markSent(db: Db, id: string, now: Date, messageId: string, bodies: { textBody: string; htmlBody: string }): Promise<void> {
   await db
     .update(outboxMessages)
-    .set({ status: 'sent', sentAt: now, messageId, lastError: null })
+    .set({ status: 'sent', sentAt: now, messageId, lastError: null, textBody: bodies.textBody, htmlBody: bodies.htmlBody })
     .where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'pending')));
 }
 

@@ -22,6 +22,7 @@ import { cancelRoutes } from './portal/cancel/routes.js';
 import { helpRoutes } from './portal/help/routes.js';
 import { newApplicationRoutes } from './portal/new-application/routes.js';
 import { renewalRoutes } from './portal/renewal/routes.js';
+import { limitRoutes } from './portal/limits.js';
 import { sessionRoutes } from './portal/session-routes.js';
 import { statusRoutes } from './portal/status/routes.js';
 import { mailViewerRoutes } from './dev/mail-viewer.js';
@@ -108,10 +109,19 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/cancel', cancelRoutes(deps, { maintenanceNotice: notice }));
   app.route('/status', statusRoutes(deps));
   app.route('/session', sessionRoutes(deps));
+  app.route('/', limitRoutes(deps));
   app.route('/help', helpRoutes(deps));
   app.route('/help', aboutRoutes(deps));
   app.route('/maintenance', maintenanceRoutes(deps));
-  if (deps.isMailViewerEnabled) app.route('/dev/mail', mailViewerRoutes({ db: deps.db, site: deps.site }));
+  if (deps.isMailViewerEnabled) {
+    // The viewer shows everyone's mail: only to a request addressed to this site by its own
+    // name, so a page that rebinds its DNS to 127.0.0.1 cannot read it (issue #6 review).
+    const ownHost = new URL(deps.site.publicUrl).host;
+    const isOwnHost = (url: string) => new URL(url).host === ownHost;
+    app.use('/dev/mail/*', async (c, next) => (isOwnHost(c.req.url) ? next() : c.notFound()));
+    app.use('/dev/mail', async (c, next) => (isOwnHost(c.req.url) ? next() : c.notFound()));
+    app.route('/dev/mail', mailViewerRoutes({ db: deps.db, site: deps.site }));
+  }
 
   app.notFound((c) => {
     const t = commonText[c.get('lang') ?? 'ja'];

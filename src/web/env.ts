@@ -15,7 +15,8 @@ export interface WebDeps {
   site: Site;
   caName: string;
   isSecureCookie: boolean;
-  isBehindProxy: boolean;
+  /** How many proxies of ours stand in front (TRUST_PROXY): whose X-Forwarded-For entry names the client. */
+  proxyHops: number;
   /** IPv6 clients are counted by this prefix length (issue #6 defect 9). */
   ipv6ClientPrefix: number;
   isMailViewerEnabled: boolean;

@@ -1,3 +1,4 @@
+import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 import { fullProductName, type Site } from '../domain/site.js';
 import type { Lang } from './env.js';
@@ -14,6 +15,9 @@ export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly st
   const t = commonText[frame.lang];
   const switchHref = `/lang/${t.switchLanguageLang}?next=${encodeURIComponent(frame.path)}`;
   return (
+    <>
+    {/* Standards mode, not quirks mode. */}
+    {raw('<!DOCTYPE html>')}
     <html lang={frame.lang}>
       <head>
         <meta charset="utf-8" />
@@ -66,6 +70,7 @@ export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly st
         </footer>
       </body>
     </html>
+    </>
   );
 };
 

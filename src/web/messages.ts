@@ -41,7 +41,7 @@ export const commonText = {
     methodTitle: 'この操作はできません',
     methodBody: 'このページでは、この方法による操作を受け付けていません。',
     busyTitle: 'ただいま混み合っています',
-    busyBody: 'ただいまアクセスが集中しているため、処理を受け付けられませんでした。入力内容は保存されていますので、少し時間をおいて、もう一度同じ操作を行ってください。',
+    busyBody: 'ただいまアクセスが集中しているため、処理を受け付けられませんでした。お手数ですが、少し時間をおいてから、もう一度同じ操作を行ってください。',
     startOver: '最初からやり直す',
     endSession: 'お手続きを終了する',
     endSessionNote: '共用のパソコンをお使いの場合は、入力した内容が残らないよう、お手続きを終了してください。',
@@ -51,6 +51,10 @@ export const commonText = {
     tooManyBody: '短時間に多くの検索が行われたため、一時的にご利用を制限しています。しばらく時間をおいてから再度お試しください。',
     tooManySubmissionsBody: '短時間に多くの申請が送信されたため、一時的に受付を制限しています。1時間ほど時間をおいてから再度お試しください。',
     tooManyCouponBody: '短時間に多くのクーポン番号が確認されたため、一時的に確認を制限しています。1時間ほど時間をおいてから再度お試しください。',
+    cancelledTitle: '取り消し済みの申請です',
+    cancelledBody: (acceptanceNumber: string) => `受付番号 ${acceptanceNumber} の申請は取り消されています。この申請に使用したクーポン番号は、新たな申請に再度ご利用いただけます。`,
+    tooManySessionsBody: '短時間に多くのお手続きが開始されたため、一時的に受付を制限しています。1時間ほど時間をおいてから再度お試しください。',
+    tooManyCancelHint: '仮受付から1時間以内の申請は、仮受付完了のお知らせメールに記載された取り消し用のリンクから、今すぐ取り消すことができます。',
     idleNote: '30分以上操作がない場合、セキュリティのため入力途中の内容は消去されます。',
     privacyNote: (operator: string) =>
       `提供いただいた情報は${operator}(以下、当社)のプライバシーポリシーに沿って厳重に管理いたします。いただいた情報に基づき、当社ならびに当社の業務委託先、当社が提携している販売事業者より、個人用電子証明書の発行およびサービスに関するご連絡をさせていただく場合がございます。また、情報は製品・サービスの開発・向上の参考とするため統計的に処理・分析し、その結果を個人が特定できない状態で公表させていただく場合がございます。`,
@@ -94,7 +98,7 @@ export const commonText = {
     methodTitle: 'This is not possible here',
     methodBody: 'This page does not accept requests of this kind.',
     busyTitle: 'We are busy right now',
-    busyBody: 'Too many requests are arriving at the moment, so yours could not be handled. What you entered is kept: please wait a moment and do the same again.',
+    busyBody: 'Too many requests are arriving at the moment, so yours could not be handled. Please wait a moment and do the same again.',
     startOver: 'Start again',
     endSession: 'End this session',
     endSessionNote: 'On a shared computer, end the session so that nothing you entered stays behind.',
@@ -104,10 +108,14 @@ export const commonText = {
     tooManyBody: 'There were too many searches in a short time, so we have paused them for a while. Please try again later.',
     tooManySubmissionsBody: 'Too many applications were sent in a short time, so we have paused them. Please try again in about an hour.',
     tooManyCouponBody: 'Too many coupon numbers were checked in a short time, so we have paused checking them. Please try again in about an hour.',
+    cancelledTitle: 'Application cancelled',
+    cancelledBody: (acceptanceNumber: string) => `Application ${acceptanceNumber} has been cancelled. Its coupon number can be used again for a new application.`,
+    tooManySessionsBody: 'Too many procedures were started in a short time, so we have paused them. Please try again in about an hour.',
+    tooManyCancelHint: ' An application less than an hour old can be cancelled right now with the cancellation link in its acceptance email.',
     idleNote: 'For your security, what you have entered is erased after 30 minutes without any action.',
     privacyNote: (operator: string) =>
       `${operator} (“we”) handles the information you provide according to our privacy policy. We, our contractors and our reseller partners may contact you about issuing your personal certificate and related services. We may also analyse the information statistically to improve our products and services, and publish the results in a form that identifies no one.`,
   },
-} as const satisfies Record<Lang, Record<string, string | ((operator: string) => string)>>;
+} as const satisfies Record<Lang, Record<string, string | ((value: string) => string)>>;
 
 export type CommonText = (typeof commonText)[Lang];

@@ -14,64 +14,87 @@ export function raDepsOf(deps: WebDeps): RaDeps {
   return { db: deps.db, clock: deps.clock, log: deps.log, site: deps.site, passwords: deps.passwords };
 }
 
+/** Who a request comes from, for limits: the client (an address, or an IPv6 /64) and its network (an IPv6 /48). */
+export interface ClientKeys {
+  client: string;
+  network: string;
+}
+
 /**
- * Who a request comes from, for per-client limits: the socket's address, or the one our
- * proxy added to X-Forwarded-For. IPv6 clients are counted by their network prefix (a
- * /64 by default: one subscriber's line), so rotating through it gains nothing
- * (issue #6 defect 9); IPv4-mapped addresses count as the IPv4 address they carry.
+ * Who a request comes from: the socket's address, or, behind `proxyHops` proxies of ours,
+ * the address the outermost of them saw (the entry that many places from the right of
+ * X-Forwarded-For; everything left of it the client wrote). IPv6 clients are counted by
+ * their prefix (a /64 by default: one subscriber's line), so rotating through it gains
+ * nothing (issue #6 defect 9); their network is the /48 around it.
  */
-export function clientKeyOf(c: Context<WebEnv>, deps: Pick<WebDeps, 'isBehindProxy' | 'ipv6ClientPrefix'>): string {
+export function clientKeysOf(c: Context<WebEnv>, deps: Pick<WebDeps, 'proxyHops' | 'ipv6ClientPrefix' | 'log'>): ClientKeys {
   let address: string | undefined;
-  if (deps.isBehindProxy) {
-    // The rightmost entry is the one our proxy added; everything left of it the client wrote.
-    address = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+  if (deps.proxyHops > 0) {
+    const entries = (c.req.header('x-forwarded-for') ?? '').split(',').map((e) => e.trim());
+    const entry = entries.length >= deps.proxyHops ? entries[entries.length - deps.proxyHops] : undefined;
+    address = entry === undefined ? undefined : bareAddress(entry);
+    if (entry !== undefined && entry !== '' && address === undefined) deps.log.debug({ event: 'client.badForwardedFor' }, 'X-Forwarded-For entry is not an address');
   }
-  if (address === undefined || address === '') {
+  if (address === undefined) {
     try {
-      address = getConnInfo(c).remote.address;
+      address = bareAddress(getConnInfo(c).remote.address ?? '');
     } catch {
       // In-process requests (tests through app.request) have no socket.
       address = undefined;
     }
   }
-  return address === undefined || address === '' ? 'in-process' : clientKeyOfAddress(address, deps.ipv6ClientPrefix);
+  if (address === undefined) return { client: 'in-process', network: 'in-process' };
+  return { client: clientKeyOfAddress(address, deps.ipv6ClientPrefix), network: clientKeyOfAddress(address, Math.min(48, deps.ipv6ClientPrefix)) };
 }
 
+/** The client key alone, for limits that count clients. */
+export function clientKeyOf(c: Context<WebEnv>, deps: Pick<WebDeps, 'proxyHops' | 'ipv6ClientPrefix' | 'log'>): string {
+  return clientKeysOf(c, deps).client;
+}
+
+/** An IP address out of what a proxy or socket reports: brackets, ports and zone ids removed; undefined if it is none. */
+export function bareAddress(reported: string): string | undefined {
+  let value = reported.trim();
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
+  if (bracketed?.[1] !== undefined) value = bracketed[1];
+  else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(value)) value = value.replace(/:\d+$/, '');
+  value = value.replace(/%.*$/, '');
+  return net.isIP(value) === 0 ? undefined : value;
+}
+
+/** The key of an address for per-client limits: IPv4 as it is, IPv6 by its first `ipv6Prefix` bits. */
 export function clientKeyOfAddress(address: string, ipv6Prefix: number): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped?.[1] !== undefined) return mapped[1];
-  if (net.isIPv4(address)) return address;
-  const bare = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (!net.isIPv6(bare)) return `other:${address.slice(0, 64)}`;
-  return `${ipv6Prefix64(bare, ipv6Prefix)}/${ipv6Prefix}`;
+  const bare = bareAddress(address);
+  if (bare === undefined) return `other:${address.slice(0, 64)}`;
+  if (net.isIPv4(bare)) return bare;
+  const groups = ipv6Groups(bare);
+  // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible), however spelt, are that IPv4 client.
+  if (groups.slice(0, 5).every((g) => g === 0) && (groups[5] === 0xffff || (groups[5] === 0 && (groups[6] ?? 0) !== 0))) {
+    const [hi = 0, lo = 0] = groups.slice(6);
+    return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  }
+  const masked = groups.map((g, i) => {
+    const keep = Math.max(0, Math.min(16, ipv6Prefix - i * 16));
+    return (keep === 0 ? 0 : g & ((0xffff << (16 - keep)) & 0xffff)).toString(16);
+  });
+  return `${masked.join(':')}/${ipv6Prefix}`;
 }
 
-/** The first `prefix` bits of an IPv6 address, as eight hex groups with the rest zeroed. */
-function ipv6Prefix64(address: string, prefix: number): string {
+/** The eight 16-bit groups of a valid IPv6 address. */
+function ipv6Groups(address: string): number[] {
   const [head = '', tail] = address.split('::');
-  const groupsOf = (part: string) => (part === '' ? [] : part.split(':'));
-  let groups: string[];
-  const lastOf = (parts: string[]) => parts.at(-1) ?? '';
-  // An embedded IPv4 tail (::1.2.3.4) becomes two groups.
-  const expandV4 = (parts: string[]) => {
-    const last = lastOf(parts);
-    if (!net.isIPv4(last)) return parts;
-    const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
-    return [...parts.slice(0, -1), ((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
+  const partsOf = (part: string): number[] => {
+    if (part === '') return [];
+    const pieces = part.split(':');
+    const last = pieces.at(-1) ?? '';
+    if (net.isIPv4(last)) {
+      const [a = 0, b = 0, c = 0, d = 0] = last.split('.').map(Number);
+      return [...pieces.slice(0, -1).map((p) => parseInt(p, 16)), (a << 8) | b, (c << 8) | d];
+    }
+    return pieces.map((p) => parseInt(p, 16));
   };
-  if (tail === undefined) {
-    groups = expandV4(groupsOf(head));
-  } else {
-    const left = groupsOf(head);
-    const right = expandV4(groupsOf(tail));
-    groups = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  }
-  const bits = groups.map((g) => parseInt(g, 16));
-  const out: string[] = [];
-  for (let i = 0; i < 8; i++) {
-    const keep = Math.max(0, Math.min(16, prefix - i * 16));
-    const mask = keep === 0 ? 0 : (0xffff << (16 - keep)) & 0xffff;
-    out.push(((bits[i] ?? 0) & mask).toString(16));
-  }
-  return out.join(':');
+  if (tail === undefined) return partsOf(head);
+  const left = partsOf(head);
+  const right = partsOf(tail);
+  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
 }

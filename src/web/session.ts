@@ -1,8 +1,10 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { countAttempt } from '../store/rate-limit-store.js';
 import { deleteSession, extendSession, loadSession, storeSession } from '../store/session-store.js';
 import type { WebDeps, WebEnv } from './env.js';
+import { clientKeyOf } from './request.js';
 
 /**
  * A stored session ends after 30 minutes without a request (issue #6 defect 7: every
@@ -11,6 +13,8 @@ import type { WebDeps, WebEnv } from './env.js';
  */
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
+/** New session rows one client may start in an hour: each holds a draft of ~3 KB (issue #6 review). */
+export const NEW_SESSIONS_PER_CLIENT_HOUR = { max: 60, windowMs: 60 * 60 * 1000 };
 
 const cookieValuePattern = /^[A-Za-z0-9_-]{43}$/;
 const hashId = (id: string) => createHash('sha256').update(id).digest('hex');
@@ -34,26 +38,35 @@ export type FlowName = Exclude<keyof PortalSession, 'sealed'>;
 /**
  * One request's view of the visitor's session.
  *
- * Nothing is written for a visitor who has not posted anything (issue #6 defect 2): a
- * form's CSRF token is an HMAC of a random cookie value, which needs no row. The row is
- * created when a request first stores something, always under a fresh id, so an id
- * planted or seen before can never name a session with personal data in it.
+ * Two cookies. The form cookie is a random value that never changes while the browser
+ * runs and is never stored: a form's CSRF token is its HMAC, so a visitor who has not
+ * posted anything costs no database write (issue #6 defect 2), and rotating the session
+ * id does not invalidate the forms open in other tabs. The session cookie names a row,
+ * created when a request first stores something, always under a fresh id, and given a
+ * fresh id again whenever identity is proved or personal data is written, so an id
+ * planted or seen before never names a session with someone's data in it.
  */
 export class SessionHandle {
   #isChanged = false;
   #isEnded = false;
-  #isCookieNeeded = false;
+  #isFormCookieNeeded = false;
   #replacesIdHash: string | undefined;
 
   constructor(
     readonly data: PortalSession,
-    /** The cookie value the visitor holds (or will be given), never stored. */
+    /** The session cookie value the visitor holds (or will be given), never stored. */
     private cookieValue: string | undefined,
     /** Whether a row for this id exists. */
     private isStored: boolean,
     readonly createdAt: Date | undefined,
+    /** The form cookie's value, which signs the forms (see the class note). */
+    private formCookieValue: string | undefined,
     private readonly csrfKey: Buffer,
   ) {}
+
+  get formCookie(): { value: string | undefined; isNeeded: boolean } {
+    return { value: this.formCookieValue, isNeeded: this.#isFormCookieNeeded };
+  }
 
   get idHash(): string | undefined {
     return this.cookieValue === undefined ? undefined : hashId(this.cookieValue);
@@ -65,10 +78,6 @@ export class SessionHandle {
 
   get isEnded(): boolean {
     return this.#isEnded;
-  }
-
-  get isCookieNeeded(): boolean {
-    return this.#isCookieNeeded;
   }
 
   get isPersisted(): boolean {
@@ -83,19 +92,19 @@ export class SessionHandle {
     return this.cookieValue;
   }
 
-  /** The CSRF token for a form: bound to this visitor's cookie, stateless (issue #6 defect 2). */
+  /** The CSRF token for a form: bound to this browser's form cookie, stateless (issue #6 defect 2). */
   csrfToken(): string {
-    if (this.cookieValue === undefined) {
-      this.cookieValue = newId();
-      this.#isCookieNeeded = true;
+    if (this.formCookieValue === undefined) {
+      this.formCookieValue = newId();
+      this.#isFormCookieNeeded = true;
     }
-    return csrfTokenFor(this.csrfKey, this.cookieValue);
+    return csrfTokenFor(this.csrfKey, this.formCookieValue);
   }
 
   isCsrfTokenValid(presented: string | undefined): boolean {
-    if (this.cookieValue === undefined || presented === undefined) return false;
+    if (this.formCookieValue === undefined || presented === undefined) return false;
     const a = Buffer.from(presented);
-    const b = Buffer.from(csrfTokenFor(this.csrfKey, this.cookieValue));
+    const b = Buffer.from(csrfTokenFor(this.csrfKey, this.formCookieValue));
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
@@ -108,7 +117,6 @@ export class SessionHandle {
     if (this.isStored && this.#replacesIdHash === undefined) this.#replacesIdHash = this.idHash;
     this.cookieValue = newId();
     this.isStored = false;
-    this.#isCookieNeeded = true;
     this.#isChanged = true;
     this.sealAll(sealed);
   }
@@ -202,6 +210,10 @@ export function cookieName(isSecure: boolean): string {
   return isSecure ? '__Host-certdesk' : 'certdesk';
 }
 
+export function formCookieName(isSecure: boolean): string {
+  return isSecure ? '__Host-certdesk-form' : 'certdesk-form';
+}
+
 /**
  * Server-side sessions: the cookie holds 256 random bits, the table holds its hash.
  * HttpOnly, SameSite=Lax, and Secure with the __Host- prefix wherever the site is https
@@ -209,25 +221,30 @@ export function cookieName(isSecure: boolean): string {
  */
 export function sessions(deps: WebDeps): MiddlewareHandler<WebEnv> {
   const name = cookieName(deps.isSecureCookie);
+  const formName = formCookieName(deps.isSecureCookie);
   const cookieOptions = { path: '/', httpOnly: true, secure: deps.isSecureCookie, sameSite: 'Lax' } as const;
+  const valid = (value: string | undefined) => (value !== undefined && cookieValuePattern.test(value) ? value : undefined);
   return async (c, next) => {
     const now = deps.clock.now();
-    const presented = getCookie(c, name);
-    const cookieValue = presented !== undefined && cookieValuePattern.test(presented) ? presented : undefined;
+    const cookieValue = valid(getCookie(c, name));
+    const formCookieValue = valid(getCookie(c, formName));
     let handle: SessionHandle | undefined;
     let isDueForExtension = false;
     if (cookieValue !== undefined) {
       const loaded = await loadSession(deps.db, hashId(cookieValue), now);
       if (loaded !== undefined && now.getTime() - loaded.createdAt.getTime() < SESSION_ABSOLUTE_MS) {
-        handle = new SessionHandle(loaded.data as PortalSession, cookieValue, true, loaded.createdAt, deps.secrets.csrfKey);
+        handle = new SessionHandle(loaded.data as PortalSession, cookieValue, true, loaded.createdAt, formCookieValue, deps.secrets.csrfKey);
         isDueForExtension = loaded.expiresAt.getTime() - now.getTime() < (SESSION_IDLE_MS * 3) / 4;
       }
     }
-    // An unknown or expired id keeps its cookie value: the forms it signed stay valid, so
-    // a long form posted after the idle time still arrives (WCAG 2.2.1); only the state is gone.
-    handle ??= new SessionHandle({}, cookieValue, false, undefined, deps.secrets.csrfKey);
+    // An unknown or expired session: the form cookie still signs the forms, so a long form
+    // posted after the idle time still arrives (WCAG 2.2.1); only the stored state is gone.
+    handle ??= new SessionHandle({}, undefined, false, undefined, formCookieValue, deps.secrets.csrfKey);
     c.set('session', handle);
     await next();
+    const formCookie = handle.formCookie;
+    // A browser-session cookie: no row, no database write, gone when the browser closes.
+    if (formCookie.isNeeded && formCookie.value !== undefined) setCookie(c, formName, formCookie.value, cookieOptions);
 
     if (handle.isEnded) {
       const idHash = handle.idHash;
@@ -238,6 +255,15 @@ export function sessions(deps: WebDeps): MiddlewareHandler<WebEnv> {
     }
     const idHash = handle.idHash;
     const value = handle.currentCookieValue;
+    if (handle.isChanged && !handle.isPersisted && handle.replacesIdHash === undefined) {
+      // A new row: bounded per client, so a flood of drafts cannot fill the database.
+      const count = await countAttempt(deps.db, `session-new:client:${clientKeyOf(c, deps)}`, now, NEW_SESSIONS_PER_CLIENT_HOUR.windowMs);
+      if (count > NEW_SESSIONS_PER_CLIENT_HOUR.max) {
+        deps.log.warn({ event: 'session.rateLimited', count }, 'too many new sessions from one client');
+        c.res = c.redirect('/limited/sessions', 303);
+        return;
+      }
+    }
     if (handle.isChanged && idHash !== undefined && value !== undefined) {
       // A rotated session keeps its first instant: the absolute limit counts from there.
       const createdAt = handle.createdAt ?? now;
@@ -252,9 +278,6 @@ export function sessions(deps: WebDeps): MiddlewareHandler<WebEnv> {
     } else if (handle.isPersisted && isDueForExtension && idHash !== undefined && value !== undefined) {
       await extendSession(deps.db, idHash, new Date(now.getTime() + SESSION_IDLE_MS));
       setCookie(c, name, value, { ...cookieOptions, maxAge: SESSION_IDLE_MS / 1000 });
-    } else if (handle.isCookieNeeded && value !== undefined) {
-      // A browser-session cookie for the form's token: no row, no database write.
-      setCookie(c, name, value, cookieOptions);
     }
   };
 }

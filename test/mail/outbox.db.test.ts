@@ -311,3 +311,21 @@ describe(mailViewerRoutes.name, () => {
     expect((await viewer('ja').request('/dev/mail/not-a-uuid')).status).toBe(404);
   });
 });
+
+describe('what a sent mail leaves behind', () => {
+  it('keeps no one-time link or certificate code in the stored copy once the mail has left', async () => {
+    await database.db.delete(outboxMessages);
+    const message = { ...provisional('U261127-777777'), cancelUrl: `https://portal.example.jp/cancel/link/${'Q'.repeat(43)}` };
+    await enqueueMail(database.db, { dedupeKey: 'secret-mail', to: 'taro@example.jp', message, context, now: clock.now() });
+    const before = await outboxRow('secret-mail');
+    expect(before.textBody).toContain('Q'.repeat(43));
+    await deliverDueMail(sender());
+    const sent = receiver.messages.at(-1)!;
+    expect(sent.text).toContain('Q'.repeat(43));
+    const after = await outboxRow('secret-mail');
+    expect(after.status).toBe('sent');
+    expect(after.textBody).not.toContain('Q'.repeat(43));
+    expect(after.htmlBody).not.toContain('Q'.repeat(43));
+    expect(after.textBody).toContain('/cancel/link/…');
+  });
+});

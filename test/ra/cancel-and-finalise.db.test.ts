@@ -49,7 +49,7 @@ describe(cancelApplication.name, () => {
     expect(await couponState(coupon)).toBe('locked');
 
     world.clock.advance(59 * MINUTE + 59_000);
-    const found = await findOwnApplication(deps, { purpose: 'cancel', acceptanceNumber: application.acceptanceNumber, email: 'APPLICANT@example.jp', password, clientKey: 't1' });
+    const found = await findOwnApplication(deps, { purpose: 'cancel', acceptanceNumber: application.acceptanceNumber, email: 'APPLICANT@example.jp', password, clientKey: 't1', networkKey: 't1' });
     expect(found.ok && (await describeOwnApplication(deps, found.value.applicationId))?.cancellationRefusal).toBeUndefined();
     const [cancelled, doubleClick] = await Promise.all([
       cancelApplication(deps, { applicationId: application.id, via: 'lookup' }),
@@ -82,7 +82,7 @@ describe(cancelApplication.name, () => {
     const coupon = world.demo.coupons[1]!;
     const application = await apply(coupon);
     world.clock.advance(60 * MINUTE + 1000);
-    const found = await findOwnApplication(deps, { purpose: 'cancel', acceptanceNumber: application.acceptanceNumber, email: 'applicant@example.jp', password, clientKey: 't2' });
+    const found = await findOwnApplication(deps, { purpose: 'cancel', acceptanceNumber: application.acceptanceNumber, email: 'applicant@example.jp', password, clientKey: 't2', networkKey: 't2' });
     expect(found.ok && (await describeOwnApplication(deps, found.value.applicationId))?.cancellationRefusal).toBe('final');
     expect(await cancelApplication(deps, { applicationId: application.id, via: 'lookup' })).toEqual({ ok: false, code: 'application.notCancellable' });
     expect(await couponState(coupon)).toBe('locked');
@@ -120,7 +120,7 @@ describe(cancelApplication.name, () => {
       { acceptanceNumber: 'N000000-000000', email: 'applicant@example.jp', password },
     ];
     for (const [i, t] of tries.entries()) {
-      expect(await findOwnApplication(deps, { purpose: 'cancel', ...t, clientKey: `t3-${i}` })).toEqual({ ok: false, code: 'application.notFound' });
+      expect(await findOwnApplication(deps, { purpose: 'cancel', ...t, clientKey: `t3-${i}`, networkKey: `t3-${i}` })).toEqual({ ok: false, code: 'application.notFound' });
     }
   });
 });

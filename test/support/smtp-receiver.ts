@@ -10,6 +10,8 @@ export interface ReceivedMail {
   subject: string;
   /** An unfolded header's value, or undefined (first occurrence; name case-insensitive). */
   header(name: string): string | undefined;
+  /** The text/plain part, its transfer encoding undone (what a mail client shows). */
+  text: string;
 }
 
 /**
@@ -92,6 +94,7 @@ function receivedMail(raw: string, envelopeFrom: string, recipients: string[]): 
     recipients,
     raw,
     subject: decodeEncodedWords(headers.get('subject') ?? ''),
+    text: plainTextOf(raw),
     header: (name) => headers.get(name.toLowerCase()),
   };
 }
@@ -131,4 +134,24 @@ function decodeQ(encoded: string): Buffer {
     } else bytes.push(c.charCodeAt(0));
   }
   return Buffer.from(bytes);
+}
+
+/** The first text/plain part of a MIME message, decoded from base64 or quoted-printable. */
+function plainTextOf(raw: string): string {
+  const parts = raw.split(/\r?\n--[^\r\n]+\r?\n/);
+  for (const part of parts.length > 1 ? parts : [raw]) {
+    const end = part.search(/\r?\n\r?\n/);
+    if (end === -1) continue;
+    const head = part.slice(0, end).replace(/\r?\n(?=[ \t])/g, '');
+    if (!/content-type:\s*text\/plain/i.test(head)) continue;
+    const body = part.slice(end).replace(/^\r?\n\r?\n/, '').replace(/\r?\n--[^\r\n]*--\s*$/, '');
+    const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
+    if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+    if (encoding === 'quoted-printable') {
+      const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => `%${hex}`);
+      return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/gi, '%25'));
+    }
+    return body;
+  }
+  return '';
 }

@@ -326,19 +326,42 @@ describe('defect 6: argon2 only at 送信, and bounded', () => {
 });
 
 describe('defect 7: sessions', () => {
-  it('gives a new application a fresh session id: a planted cookie sees nothing', async () => {
+  it('gives every 「次へ」 a fresh session id: a planted session sees nothing typed after it', async () => {
+    // The attacker makes a session with a draft in it (an invalid form), then plants its cookies.
     const attacker = new PortalClient(world.app);
     await attacker.get('/new');
-    const [name, planted] = [...attacker.cookies][0]!;
+    await attacker.post('/new/confirm', { ...newApplication(freshCoupon(), 'attacker@example.jp'), phone: '1' });
+    const planted = new Map(attacker.cookies);
     const victim = new PortalClient(world.app);
-    victim.cookies.set(name, planted);
-    await victim.post('/new/confirm', newApplication(freshCoupon(), 'victim@example.jp'), { csrf: attacker.csrf() });
+    for (const [name, value] of planted) victim.cookies.set(name, value);
+    await victim.get('/new');
+    await victim.post('/new/confirm', { ...formFields(victim.lastHtml), ...newApplication(freshCoupon(), 'victim@example.jp') });
     expect(victim.lastHtml).toContain('victim@example.jp');
-    expect(victim.cookies.get(name)).not.toBe(planted);
+    const sessionCookie = [...planted.keys()].find((name) => !name.endsWith('-form'))!;
+    expect(victim.cookies.get(sessionCookie)).not.toBe(planted.get(sessionCookie));
     await attacker.get('/new/confirm');
     expect(attacker.lastHtml).not.toContain('victim@example.jp');
     await attacker.get('/new');
     expect(attacker.lastHtml).not.toContain('victim@example.jp');
+  });
+
+  it('keeps the forms of other tabs working when the session id changes', async () => {
+    const browser = new PortalClient(world.app);
+    await browser.get('/new');
+    const firstTabToken = browser.csrf();
+    // Another tab posts 次へ (the id rotates), then the first tab posts its long form.
+    await browser.post('/new/confirm', { ...newApplication(freshCoupon(), 'tab2@example.jp'), phone: '1' });
+    const res = await browser.post('/new/confirm', newApplication(freshCoupon(), 'tab1@example.jp'), { csrf: firstTabToken });
+    expect(res.status).toBe(200);
+    expect(browser.lastHtml).toContain('この内容で新規の申請を行いますか？');
+  });
+
+  it('accepts a long form posted after the session expired, as a new session', async () => {
+    const client = new PortalClient(world.app);
+    await client.get('/new');
+    world.clock.advance(45 * 60_000);
+    await client.post('/new/confirm', newApplication(freshCoupon(), 'slow-typist@example.jp'));
+    expect(client.lastHtml).toContain('この内容で新規の申請を行いますか？');
   });
 
   it('ends a session on 「お手続きを終了する」', async () => {
@@ -425,6 +448,10 @@ describe('defect 8: a stranger cannot stop the owner', () => {
     await owner.get('/cancel');
     const locked = await owner.post('/cancel/search', { acceptanceNumber, email: 'locked-out@example.jp', password: 'apply-pass-2026' });
     expect(locked.status).toBe(429);
+    // Post/Redirect/Get for the refusal too; Retry-After says how long this lock lasts.
+    expect(owner.lastRedirects[0]).toMatch(/^\/limited\/cancelLookup\?/);
+    expect(locked.headers.get('retry-after')).toBe('3600');
+    expect(owner.lastHtml).toContain('取り消し用のリンクから、今すぐ取り消すことができます');
 
     // The owner's way past: the one-time link in the provisional-acceptance mail.
     const [mail] = await world.database.db.select({ text: outboxMessages.textBody }).from(outboxMessages).where(eq(outboxMessages.dedupeKey, `application.provisional:${applicationId}`));
@@ -454,7 +481,28 @@ describe('defect 8: a stranger cannot stop the owner', () => {
   });
 });
 
+async function provisionalElsewhere(email: string) {
+  const client = new PortalClient(world.app);
+  await client.get('/new');
+  await client.post('/new/confirm', newApplication(freshCoupon(), email));
+  await client.post('/new/submit', { submissionKey: client.hidden('submissionKey') });
+  return { acceptanceNumber: /N\d{6}-\d{6}/.exec(client.lastHtml)![0] };
+}
+
 describe('defect 9: per-client limits that rotation does not escape', () => {
+  it('counts the failures on one number per /48, so a home network\'s many /64s are one guesser', async () => {
+    world.clock.advance(2 * HOUR);
+    const { acceptanceNumber } = await provisionalElsewhere('network@example.jp');
+    const statuses: number[] = [];
+    for (let i = 0; i <= lookupLimits.failuresPerSubjectAndClient.max; i++) {
+      const client = new PortalClient(world.app);
+      client.address = `2001:db8:99:${(i + 1).toString(16)}::1`;
+      await client.get('/cancel');
+      statuses.push((await client.post('/cancel/search', { acceptanceNumber, email: 'x@example.jp', password: `guess-${i}` })).status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it('counts every address of one IPv6 /64 as one client', async () => {
     world.clock.advance(2 * HOUR);
     const statuses: number[] = [];
@@ -508,7 +556,7 @@ describe('defect 10: the same work on every failed lookup', () => {
     world.clock.advance(2 * HOUR);
     const statementsOf = async (input: { email: string; password: string; certificateCode: string }, clientKey: string) => {
       const from = world.queries.length;
-      const result = await findRenewableCertificates(world.ra, { ...input, clientKey });
+      const result = await findRenewableCertificates(world.ra, { ...input, clientKey, networkKey: clientKey });
       expect(result).toEqual({ ok: false, code: 'renewal.notAvailable' });
       // The statements' shape: parameters differ, the work must not.
       return world.queries.slice(from).map((q) => q.replace(/\s+/g, ' '));
@@ -580,5 +628,59 @@ describe('what a subscriber noticed', () => {
     expect(again.status).toBe(200);
     const [{ n: after } = { n: 0 }] = await world.database.db.select({ n: sql<number>`count(*)::int` }).from(coupons).where(eq(coupons.state, 'locked'));
     expect(after).toBe(lockedCount);
+  });
+});
+
+describe('found by the outside attack on the hardening', () => {
+  it('serves every page in standards mode', async () => {
+    for (const path of ['/', '/new', '/renew', '/nothing-here']) {
+      expect((await (await world.app.request(`${origin}${path}`)).text()).startsWith('<!DOCTYPE html><html lang="ja">'), path).toBe(true);
+    }
+  });
+
+  it('bounds the session rows one client can start in an hour', async () => {
+    world.clock.advance(2 * HOUR);
+    const address = '198.51.100.200';
+    const outcomes: string[] = [];
+    for (let i = 0; i < 61; i++) {
+      const client = new PortalClient(world.app);
+      client.address = address;
+      await client.get('/new');
+      await client.post('/new/confirm', { email: `flood-${i}@example.jp` });
+      outcomes.push(client.lastRedirects[0] ?? '');
+    }
+    expect(outcomes.slice(0, 60).every((o) => o === '/new')).toBe(true);
+    expect(outcomes[60]).toBe('/limited/sessions');
+  });
+
+  it('forgets the mailed cancellation link a day after the deadline', async () => {
+    const client = new PortalClient(world.app);
+    await client.get('/new');
+    await client.post('/new/confirm', newApplication(freshCoupon(), 'old-link@example.jp'));
+    await client.post('/new/submit', { submissionKey: client.hidden('submissionKey') });
+    const acceptanceNumber = /N\d{6}-\d{6}/.exec(client.lastHtml)![0];
+    const [row] = await world.database.db.select({ id: applications.id }).from(applications).where(eq(applications.acceptanceNumber, acceptanceNumber));
+    const [mail] = await world.database.db.select({ text: outboxMessages.textBody }).from(outboxMessages).where(eq(outboxMessages.dedupeKey, `application.provisional:${row!.id}`));
+    const link = /(\/cancel\/link\/[A-Za-z0-9_-]{43})/.exec(mail!.text)![1]!;
+    world.clock.advance(HOUR + 23 * HOUR);
+    expect((await world.app.request(`${origin}${link}`)).status).toBe(200);
+    world.clock.advance(HOUR);
+    const late = await world.app.request(`${origin}${link}`);
+    expect(late.status).toBe(404);
+    expect(await late.text()).not.toContain(acceptanceNumber);
+  });
+
+  it('says an application cancelled meanwhile is cancelled, on its own acceptance page', async () => {
+    const client = new PortalClient(world.app);
+    await client.get('/new');
+    await client.post('/new/confirm', newApplication(freshCoupon(), 'cancelled-meanwhile@example.jp'));
+    await client.post('/new/submit', { submissionKey: client.hidden('submissionKey') });
+    const acceptanceNumber = /N\d{6}-\d{6}/.exec(client.lastHtml)![0];
+    await client.get('/cancel');
+    await client.post('/cancel/search', { acceptanceNumber, email: 'cancelled-meanwhile@example.jp', password: 'apply-pass-2026' });
+    await client.post('/cancel/confirm', {});
+    await client.get('/new/accepted');
+    expect(client.lastHtml).toContain('取り消し済みの申請です');
+    expect(client.lastHtml).not.toContain('新規申請を仮受付しました。');
   });
 });

@@ -47,7 +47,7 @@ function webDeps(): WebDeps {
     site: testSite({ brandName: 'certdesk', productName: 'テスト', publicUrl: 'http://localhost' }),
     caName: 'certdesk test CA',
     isSecureCookie: false,
-    isBehindProxy: false,
+    proxyHops: 0,
     ipv6ClientPrefix: 64,
     isMailViewerEnabled: false,
     secrets: { csrfKey: Buffer.alloc(32, 7) },

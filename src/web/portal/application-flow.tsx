@@ -10,7 +10,7 @@ import { commonText } from '../messages.js';
 import { clientKeyOf, frameOf, raDepsOf } from '../request.js';
 import type { FlowName, SessionHandle } from '../session.js';
 import { AlreadySubmittedPage, ApplicationAcceptedPage, ApplicationConfirmPage, ApplicationFormPage, type FlowPaths, type FlowText } from './application-views.js';
-import { tooManyPage } from './limits.js';
+import { expiredRedirect, limitedRedirect } from './limits.js';
 
 /**
  * What an application flow keeps between its pages (the form's values and errors after
@@ -34,7 +34,7 @@ export interface FlowConfig<D extends ApplicationDraft> {
   /** The draft the form may work on now, or undefined (renewal: nobody identified, nothing chosen). */
   draftOf(session: SessionHandle): D | undefined;
   /** Where to go when there is no draft to work on. */
-  start: string;
+  start: '/renew' | '/new';
   /** The renewal's subscriber and certificate, for the RA. */
   identityOf(draft: D): { subscriberId: string; certificateId: string } | undefined;
   /** A notice above the form (the maintenance banner on a flow's first page). */
@@ -59,10 +59,7 @@ export function applicationFlowRoutes<D extends ApplicationDraft>(deps: WebDeps,
       s[flow.session] = draft;
     });
 
-  const expired = (c: Context<WebEnv>) => {
-    const common = commonText[c.get('lang')];
-    return c.html(<MessagePage frame={frameOf(c, deps, flow.start)} title={common.expiredTitle} body={common.expiredBody} link={{ href: flow.start, label: common.startOver }} />, 409);
-  };
+  const expired = (c: Context<WebEnv>) => expiredRedirect(c, flow.start);
 
   // The new application's form is the flow's first page (/new); the renewal's follows its lookup.
   const formRoute = paths.form === paths.base ? '/' : paths.form.slice(paths.base.length);
@@ -103,20 +100,22 @@ export function applicationFlowRoutes<D extends ApplicationDraft>(deps: WebDeps,
     });
     const { accepted: _done, submissionKey: _old, errors: _errors, values: _values, ...rest } = previous;
     const kept = rest as D;
+    // Personal data is written: a fresh session id, whatever id the visitor came with, so a
+    // planted or copied id never sees what is typed now (defect 7). Open tabs keep working:
+    // their forms are signed by the form cookie, which does not change.
+    session.rotate();
     if (!review.ok) {
       switch (review.code) {
         case 'renewal.notAvailable':
           return expired(c);
         case 'coupon.rateLimited':
-          return tooManyPage(c, deps, 'coupon', flow.start);
+          return limitedRedirect(c, 'coupon', flow.start);
         case 'form.invalid':
           save(session, { ...kept, values: review.values, errors: review.errors as Record<string, string> });
           if (isFresh) session.forgetSealed(passwordSeal(flow.session));
           return c.redirect(paths.form, 303);
       }
     }
-    // Personal data enters the session: a fresh id, whatever id the visitor brought (defect 7).
-    if (previous.values === undefined) session.rotate();
     save(session, { ...kept, values: review.value.values, submissionKey: randomBytes(18).toString('base64url') });
     // The password is kept sealed until 送信 hashes it (defect 6); keeping the current one seals nothing.
     if (review.value.password.kind === 'new') session.seal(passwordSeal(flow.session), review.value.password.value);
@@ -165,7 +164,7 @@ export function applicationFlowRoutes<D extends ApplicationDraft>(deps: WebDeps,
     if (!result.ok) {
       switch (result.code) {
         case 'submission.rateLimited':
-          return tooManyPage(c, deps, 'submission', flow.start);
+          return limitedRedirect(c, 'submission', flow.start);
         case 'renewal.notAvailable':
           return c.redirect('/renew/not-found', 303);
         case 'form.invalid': {
@@ -195,6 +194,11 @@ export function applicationFlowRoutes<D extends ApplicationDraft>(deps: WebDeps,
     const id = flow.draftOf(session)?.accepted?.applicationId;
     const application = id === undefined ? undefined : await findApplicationById(deps.db, id);
     if (application === undefined) return c.redirect(flow.start, 303);
+    // Cancelled meanwhile (another tab, the mail's link): the page says so rather than 仮受付.
+    if (application.state === 'cancelled') {
+      const common = commonText[c.get('lang')];
+      return c.html(<MessagePage frame={frameOf(c, deps, flow.start)} title={common.cancelledTitle} body={common.cancelledBody(application.acceptanceNumber)} link={{ href: flow.start, label: common.startOver }} />);
+    }
     return c.html(
       <ApplicationAcceptedPage
         frame={frameOf(c, deps, `${paths.base}/accepted`)}

@@ -6,11 +6,11 @@ import type { WebDeps, WebEnv } from '../../env.js';
 import { formatInstant } from '../../format.js';
 import { Layout, PageHeading, type PageFrame } from '../../layout.js';
 import { commonText } from '../../messages.js';
-import { clientKeyOf, frameOf, raDepsOf } from '../../request.js';
+import { frameOf, raDepsOf } from '../../request.js';
 import type { SessionHandle } from '../../session.js';
 import { EndSession } from '../application-views.js';
 import { Item } from '../confirmation-table.js';
-import { tooManyPage } from '../limits.js';
+import { keysFor, limitedRedirect } from '../limits.js';
 import { Csrf, LookupField } from '../lookup-fields.js';
 import { cancelText } from './messages.js';
 
@@ -161,7 +161,7 @@ export function cancelRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
   const app = new Hono<WebEnv>();
   const ra = raDepsOf(deps);
 
-  const lookupPage = async (c: Context<WebEnv>, isNotFound: boolean) => {
+  const lookupPage = async (c: Context<WebEnv>, isNotFound: boolean, status: 200 | 404 = 200) => {
     const t = cancelText[c.get('lang')];
     return c.html(
       <OwnLookupPage
@@ -177,6 +177,7 @@ export function cancelRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
           </p>
         }
       />,
+      status,
     );
   };
 
@@ -191,12 +192,12 @@ export function cancelRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
       acceptanceNumber: form['acceptanceNumber'] ?? '',
       email: form['email'] ?? '',
       password: form['password'] ?? '',
-      clientKey: clientKeyOf(c, deps),
+      ...keysFor(c, deps),
     });
     if (!result.ok) {
       switch (result.code) {
         case 'application.rateLimited':
-          return tooManyPage(c, deps, 'lookup', '/cancel');
+          return limitedRedirect(c, 'cancelLookup', '/cancel', result.retryAfterSeconds);
         case 'application.notFound':
           return c.redirect('/cancel/not-found', 303);
       }
@@ -253,7 +254,8 @@ export function cancelRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
   app.get('/link/:token', async (c) => {
     const applicationId = await findApplicationByCancelLink(ra, c.req.param('token'));
     const application = applicationId === undefined ? undefined : await describeOwnApplication(ra, applicationId);
-    if (application === undefined) return lookupPage(c, true);
+    // An unknown or outdated link: the lookup page, as 404.
+    if (application === undefined) return lookupPage(c, true, 404);
     if (application.cancellationRefusal !== undefined) return c.html(<RefusalPage frame={frameOf(c, deps, '/cancel')} application={application} />);
     return c.html(<ConfirmPage frame={frameOf(c, deps, '/cancel')} csrf={c.get('session').csrfToken()} application={application} action={`/cancel/link/${c.req.param('token')}`} />);
   });

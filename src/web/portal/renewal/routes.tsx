@@ -3,11 +3,11 @@ import type { Child } from 'hono/jsx';
 import { findRenewableCertificates, listRenewableCertificates } from '../../../ra/find-renewable-certificates.js';
 import { findSubscriberRegistration } from '../../../store/certificate-store.js';
 import type { WebDeps, WebEnv } from '../../env.js';
-import { clientKeyOf, frameOf, raDepsOf } from '../../request.js';
+import { frameOf, raDepsOf } from '../../request.js';
 import type { SessionHandle } from '../../session.js';
 import { applicationFlowRoutes, type ApplicationDraft } from '../application-flow.js';
 import type { FlowPaths } from '../application-views.js';
-import { tooManyPage } from '../limits.js';
+import { keysFor, limitedRedirect } from '../limits.js';
 import { renewalText } from './messages.js';
 import { LookupPage, NotAvailablePage, SelectPage } from './views.js';
 
@@ -42,12 +42,12 @@ export function renewalRoutes(deps: WebDeps, extras: { confirmationWarning: (c: 
       email: form['email'] ?? '',
       password: form['password'] ?? '',
       certificateCode: form['certificateCode'] ?? '',
-      clientKey: clientKeyOf(c, deps),
+      ...keysFor(c, deps),
     });
     if (!result.ok) {
       switch (result.code) {
         case 'renewal.rateLimited':
-          return tooManyPage(c, deps, 'lookup', '/renew');
+          return limitedRedirect(c, 'lookup', '/renew', result.retryAfterSeconds);
         case 'renewal.notAvailable':
           // The same page for every cause, and no session row for a stranger's guesses.
           return c.redirect('/renew/not-found', 303);

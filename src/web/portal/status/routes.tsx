@@ -6,12 +6,12 @@ import { findOwnApplication } from '../../../ra/find-own-application.js';
 import type { WebDeps, WebEnv } from '../../env.js';
 import { formatInstant } from '../../format.js';
 import { Layout, PageHeading, type PageFrame } from '../../layout.js';
-import { clientKeyOf, frameOf, raDepsOf } from '../../request.js';
+import { frameOf, raDepsOf } from '../../request.js';
 import type { SessionHandle } from '../../session.js';
 import { EndSession } from '../application-views.js';
 import { OwnLookupPage } from '../cancel/routes.js';
 import { Item } from '../confirmation-table.js';
-import { tooManyPage } from '../limits.js';
+import { keysFor, limitedRedirect } from '../limits.js';
 import { statusText } from './messages.js';
 
 interface StatusDraft {
@@ -97,12 +97,12 @@ export function statusRoutes(deps: WebDeps): Hono<WebEnv> {
       acceptanceNumber: form['acceptanceNumber'] ?? '',
       email: form['email'] ?? '',
       password: form['password'] ?? '',
-      clientKey: clientKeyOf(c, deps),
+      ...keysFor(c, deps),
     });
     if (!result.ok) {
       switch (result.code) {
         case 'application.rateLimited':
-          return tooManyPage(c, deps, 'lookup', '/status');
+          return limitedRedirect(c, 'lookup', '/status', result.retryAfterSeconds);
         case 'application.notFound':
           return c.redirect('/status/not-found', 303);
       }
