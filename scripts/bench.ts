@@ -89,7 +89,7 @@ try {
     const n = Math.min(requests, 500);
     const coupons = Array.from({ length: n }, () => makeCouponNumber(Array.from({ length: 15 }, () => randomInt(0, 10)).join('')));
     await insertCoupons(database.db, coupons, 'bench', new Date(), 'bench');
-    const deps = { db: database.db, clock: systemClock, log: pino({ level: 'silent' }), site: testSite(), passwords };
+    const deps = { db: database.db, clock: systemClock, log: pino({ level: 'silent' }), site: testSite(), passwords, review: { requiredApprovals: 1, pickupCodeTtlDays: 30 } };
     // The whole 送信: the RA reads the draft again, hashes the password once (argon2id), then the transaction.
     await measure(`submitApplication incl. argon2, ${target.kind}, ${txConcurrency} at once`, n, txConcurrency, async (i) => {
       const coupon = coupons[i]!;

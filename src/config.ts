@@ -1,6 +1,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ReviewPolicy } from './domain/review.js';
 import type { Site } from './domain/site.js';
 
 /**
@@ -29,6 +30,10 @@ const schema = z.object({
     .optional(),
   SUPPORT_HOURS: z.string().min(1).max(80).default('平日9:00〜18:00(土日祝・年末年始を除く)'),
   REPOSITORY_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Distinct operators who must approve an application (issue #7: four-eyes with 2). */
+  REVIEW_APPROVALS: z.coerce.number().int().min(1).max(3).default(1),
+  /** How long the certificate code of an approval can be used to pick the certificate up. */
+  PICKUP_CODE_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   /** IPv6 clients are counted by this prefix (issue #6 defect 9): one subscriber's network is a /64. */
   IPV6_CLIENT_PREFIX: z.coerce.number().int().min(32).max(128).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -61,6 +66,8 @@ export interface Config {
   caName: string;
   /** Prefix length by which IPv6 clients are counted for rate limits. */
   ipv6ClientPrefix: number;
+  /** How applications are reviewed and approved (issue #7). */
+  review: ReviewPolicy;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** How many proxies of ours add to X-Forwarded-For (0: use the socket's address). */
   proxyHops: number;
@@ -115,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       site,
       caName: e.CA_NAME,
       ipv6ClientPrefix: e.IPV6_CLIENT_PREFIX,
+      review: { requiredApprovals: e.REVIEW_APPROVALS, pickupCodeTtlDays: e.PICKUP_CODE_TTL_DAYS },
       logLevel: e.LOG_LEVEL,
       proxyHops: e.TRUST_PROXY,
       smtpUrl: e.SMTP_URL,

@@ -13,6 +13,7 @@ import { loadDemoData, type DemoData } from './ra/load-demo-data.js';
 import { countCertificates } from './store/certificate-store.js';
 import { deleteStaleRateLimits } from './store/rate-limit-store.js';
 import { deleteExpiredSessions } from './store/session-store.js';
+import { deleteExpiredConsoleSessions } from './store/operator-store.js';
 import { smtpTransport } from './mail/smtp.js';
 import { finaliseDueApplications } from './ra/finalise-applications.js';
 import { PasswordHasher } from './ra/application-password.js';
@@ -111,6 +112,7 @@ export async function webDepsOf(config: Config, deps: { db: Database['db']; cloc
     clock: deps.clock,
     log: deps.log,
     passwords: deps.passwords,
+    review: config.review,
     site: config.site,
     caName: config.caName,
     isSecureCookie: config.isSecureCookie,
@@ -138,7 +140,7 @@ export async function startServer(config: Config, deps: { database: Database; cl
 
 /** What the background jobs do (STYLE §5: each only catches up with the clock). */
 export function backgroundJobs(config: Config, database: Database, clock: Clock, log: Logger, passwords: PasswordHasher): JobHandlers {
-  const ra: RaDeps = { db: database.db, clock, log, site: config.site, passwords };
+  const ra: RaDeps = { db: database.db, clock, log, site: config.site, passwords, review: config.review };
   const smtpUrl = config.smtpUrl;
   return {
     'finalise-applications': async () => {
@@ -146,7 +148,7 @@ export function backgroundJobs(config: Config, database: Database, clock: Clock,
     },
     'purge-expired': async () => {
       const now = clock.now();
-      const sessions = await deleteExpiredSessions(database.db, now);
+      const sessions = (await deleteExpiredSessions(database.db, now)) + (await deleteExpiredConsoleSessions(database.db, now));
       const counters = await deleteStaleRateLimits(database.db, new Date(now.getTime() - 24 * 60 * 60 * 1000));
       if (sessions + counters > 0) log.info({ event: 'purged', sessions, counters }, 'expired sessions and rate-limit counters removed');
     },

@@ -7,6 +7,7 @@ import { createLogger } from '../log.js';
 import { openEmbeddedCa } from '../ca/embedded-ca.js';
 import { ConfigurationProblem, openMigratedDatabase, runService } from '../main.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
+import { registerOperatorCommands } from './operator-commands.js';
 import { PasswordHasher } from '../ra/application-password.js';
 import { loadDemoData } from '../ra/load-demo-data.js';
 
@@ -88,13 +89,16 @@ program
     process.stdout.write(`coupons: ${demo.coupons.join(', ')}\n`);
   });
 
-registerMaintenanceCommands(program, async () => {
+/** What every database command gets: the database, the clock, a log on stderr (so `--json` stays clean). */
+async function openCommandContext() {
   const config = configOrExit();
-  // Logs to stderr, so `list --json` stays clean.
   const log = createLogger(config.logLevel, pino.destination(2));
   const database = await openMigratedDatabase(config, log);
-  return { db: database.db, clock: systemClock, log, close: () => database.close() };
-});
+  return { db: database.db, clock: systemClock, log, publicUrl: config.site.publicUrl, close: () => database.close() };
+}
+
+registerMaintenanceCommands(program, openCommandContext);
+registerOperatorCommands(program, openCommandContext);
 
 try {
   await program.parseAsync(process.argv);

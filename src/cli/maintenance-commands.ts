@@ -6,7 +6,7 @@ import { removeMaintenance, type RemoveMaintenanceCode } from '../ra/remove-main
 import { scheduleMaintenance, type ScheduleMaintenanceCode } from '../ra/schedule-maintenance.js';
 import type { Db } from '../store/db.js';
 import { listAllMaintenanceWindows, listMaintenanceWindowsNotEndedBy, type MaintenanceWindowRow } from '../store/maintenance-store.js';
-import { formatInstantInJapan, instantFormats, parseInstant } from './parse-instant.js';
+import { formatInstantInJapan, instantFormats, parseInstant } from '../domain/parse-instant.js';
 
 export interface MaintenanceCliContext {
   db: Db;

@@ -19,6 +19,8 @@ export interface OwnApplication {
   finalAt: Date;
   cancelledAt: Date | undefined;
   progress: ApplicationProgress;
+  /** Why it was not approved (a reason code), once rejected. */
+  rejectionReason: string | undefined;
   /** Why it cannot be cancelled now, or undefined: the RA's answer, not a view's (issue #7 item 10). */
   cancellationRefusal: CancellationRefusal | 'maintenance' | undefined;
 }
@@ -37,7 +39,8 @@ export async function describeOwnApplication(deps: CoreDeps, applicationId: stri
     provisionalAt: row.provisionalAt,
     finalAt: row.finalAt,
     cancelledAt: row.cancelledAt ?? undefined,
-    progress: progressOf(row.state, row.finalAt, now),
+    progress: progressOf(row.state, row.finalAt, now, (row.claimExpiresAt !== null && row.claimExpiresAt.getTime() > now.getTime()) || row.decisions > 0),
+    rejectionReason: row.rejectionReason ?? undefined,
     cancellationRefusal: isMaintenance ? 'maintenance' : refusal,
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { ReviewPolicy } from '../domain/review.js';
 import type { Site } from '../domain/site.js';
 import type { Db } from '../store/db.js';
 import type { PasswordHasher } from './application-password.js';
@@ -15,6 +16,7 @@ export interface RaDeps {
   site: Site;
   /** Every argon2 hash and verification, bounded (issue #6 defect 6). */
   passwords: PasswordHasher;
+  review: ReviewPolicy;
 }
 
 /** For use cases that neither mail nor link. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { ApplicationKind, ApplicationState } from '../domain/application-state.js';
 import type { Db, Tx } from './db.js';
 import { applications, type RegistrationJson } from './schema/tables.js';
@@ -106,6 +106,10 @@ export interface ApplicationSummaryRow extends ApplicationRow {
   cancelledAt: Date | null;
   finalisedAt: Date | null;
   decidedAt: Date | null;
+  claimExpiresAt: Date | null;
+  rejectionReason: string | null;
+  /** Review decisions recorded so far (approvals of a four-eyes review). */
+  decisions: number;
 }
 
 export async function findApplicationSummary(db: Db | Tx, id: string): Promise<ApplicationSummaryRow | undefined> {
@@ -116,10 +120,14 @@ export async function findApplicationSummary(db: Db | Tx, id: string): Promise<A
       cancelledAt: applications.cancelledAt,
       finalisedAt: applications.finalisedAt,
       decidedAt: applications.decidedAt,
+      claimExpiresAt: applications.claimExpiresAt,
+      rejectionReason: applications.rejectionReason,
+      // Spelt out: in a one-table select drizzle leaves columns unqualified, and "id" would be the decision's.
+      decisions: sql<number>`(select count(*)::int from review_decisions d where d.application_id = applications.id)`,
     })
     .from(applications)
     .where(eq(applications.id, id));
-  return row;
+  return row === undefined ? undefined : { ...row, decisions: Number(row.decisions) };
 }
 
 export async function markApplicationCancelled(tx: Tx, id: string, at: Date): Promise<void> {

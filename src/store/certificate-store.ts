@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { rowsOf } from './rows.js';
 import { renewalBlockingStates } from '../domain/application-state.js';
 import type { Db, Tx } from './db.js';
 import { applications, certificates, organisations, subscribers, type RegistrationJson } from './schema/tables.js';
@@ -147,4 +148,98 @@ export async function findSubscriberRegistration(db: Db | Tx, subscriberId: stri
 export async function countCertificates(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(certificates);
   return Number(row?.n ?? 0);
+}
+
+export interface CertificateListRow {
+  id: string;
+  serialNumber: string;
+  email: string;
+  nameJa: string;
+  notBefore: Date;
+  notAfter: Date;
+  status: 'valid' | 'revoked';
+}
+
+const listColumns = {
+  id: certificates.id,
+  serialNumber: certificates.serialNumber,
+  email: certificates.email,
+  nameJa: sql<string>`concat_ws(' ', ${subscribers.registration}->>'lastNameJa', ${subscribers.registration}->>'firstNameJa')`,
+  notBefore: certificates.notBefore,
+  notAfter: certificates.notAfter,
+  status: certificates.status,
+};
+
+/**
+ * Certificates by email (contains), name (Japanese, kana or English, contains), serial
+ * number (prefix, hex) or certificate code (exact, by its hash), newest first.
+ */
+export async function searchCertificates(db: Db, query: { text: string; codeHash: string | undefined }, limit: number): Promise<CertificateListRow[]> {
+  const like = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const serial = query.text.toLowerCase().replace(/[^0-9a-f]/g, '');
+  const reg = subscribers.registration;
+  return db
+    .select(listColumns)
+    .from(certificates)
+    .innerJoin(subscribers, eq(subscribers.id, certificates.subscriberId))
+    .where(
+      or(
+        ilike(certificates.email, like),
+        sql`(${reg}->>'lastNameJa') || (${reg}->>'firstNameJa') ilike ${like.replace(/\s+/g, '')}`,
+        sql`(${reg}->>'lastNameKana') || (${reg}->>'firstNameKana') ilike ${like.replace(/\s+/g, '')}`,
+        sql`concat_ws(' ', ${reg}->>'firstNameEn', ${reg}->>'lastNameEn') ilike ${like}`,
+        sql`concat_ws(' ', ${reg}->>'lastNameEn', ${reg}->>'firstNameEn') ilike ${like}`,
+        serial.length >= 6 ? sql`${certificates.serialNumber} like ${`${serial}%`}` : undefined,
+        query.codeHash === undefined ? undefined : eq(certificates.certificateCodeHash, query.codeHash),
+      ),
+    )
+    .orderBy(desc(certificates.notBefore))
+    .limit(limit);
+}
+
+export interface CertificateDetail extends CertificateListRow {
+  subjectDn: string;
+  subscriberId: string;
+  applicationId: string | null;
+  renewsCertificateId: string | null;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+}
+
+export async function findCertificateDetail(db: Db, id: string): Promise<CertificateDetail | undefined> {
+  const [row] = await db
+    .select({
+      ...listColumns,
+      subjectDn: certificates.subjectDn,
+      subscriberId: certificates.subscriberId,
+      applicationId: certificates.applicationId,
+      renewsCertificateId: certificates.renewsCertificateId,
+      revokedAt: certificates.revokedAt,
+      revocationReason: certificates.revocationReason,
+    })
+    .from(certificates)
+    .innerJoin(subscribers, eq(subscribers.id, certificates.subscriberId))
+    .where(eq(certificates.id, id));
+  return row;
+}
+
+/** The whole line of renewals a certificate belongs to, oldest first (walked both ways, bounded). */
+export async function listRenewalChain(db: Db, id: string): Promise<CertificateListRow[]> {
+  const result = await db.execute(sql`
+    with recursive back(id, renews, depth) as (
+      select id, renews_certificate_id, 0 from certificates where id = ${id}
+      union all
+      select c.id, c.renews_certificate_id, b.depth + 1 from certificates c join back b on c.id = b.renews where b.depth < 50
+    ),
+    root as (select id from back order by depth desc limit 1),
+    forward(id, depth) as (
+      select id, 0 from root
+      union all
+      select c.id, f.depth + 1 from certificates c join forward f on c.renews_certificate_id = f.id where f.depth < 50
+    )
+    select id from forward order by depth`);
+  const ids = rowsOf<{ id: string }>(result).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const rows = await db.select(listColumns).from(certificates).innerJoin(subscribers, eq(subscribers.id, certificates.subscriberId)).where(inArray(certificates.id, ids));
+  return ids.map((chainId) => rows.find((r) => r.id === chainId)).filter((r): r is CertificateListRow => r !== undefined);
 }

@@ -57,3 +57,21 @@ export async function listAllMaintenanceWindows(db: Db | Tx): Promise<Maintenanc
     .from(maintenanceWindows)
     .orderBy(...byStart);
 }
+
+/** Moves or rewords a window; the row as it was and as it is, or undefined when there is none. */
+export async function updateMaintenanceWindow(
+  tx: Tx,
+  id: string,
+  change: { startsAt: Date; endsAt: Date; messageJa: string; messageEn: string },
+): Promise<{ before: MaintenanceWindowRow; after: MaintenanceWindowRow } | undefined> {
+  const [before] = await tx.select(windowColumns).from(maintenanceWindows).where(eq(maintenanceWindows.id, id)).for('update');
+  if (before === undefined) return undefined;
+  const [after] = await tx.update(maintenanceWindows).set(change).where(eq(maintenanceWindows.id, id)).returning(windowColumns);
+  if (after === undefined) throw new Error('maintenance window vanished while locked');
+  return { before, after };
+}
+
+export async function findMaintenanceWindow(db: Db | Tx, id: string): Promise<MaintenanceWindowRow | undefined> {
+  const [row] = await db.select(windowColumns).from(maintenanceWindows).where(eq(maintenanceWindows.id, id));
+  return row;
+}

@@ -163,3 +163,27 @@ export async function findOutboxMessage(db: Db, id: string): Promise<OutboxMessa
   const [row] = await db.select(messageColumns).from(outboxMessages).where(eq(outboxMessages.id, id));
   return row;
 }
+
+export interface OutboxLogRow extends OutboxSummary {
+  lastError: string | null;
+}
+
+/** The outbox as operators need it, newest first, optionally one status only. */
+export async function listOutboxLog(db: Db, status: OutboxStatus | undefined, limit: number): Promise<OutboxLogRow[]> {
+  return db
+    .select({ ...summaryColumns, lastError: outboxMessages.lastError })
+    .from(outboxMessages)
+    .where(status === undefined ? undefined : eq(outboxMessages.status, status))
+    .orderBy(desc(outboxMessages.createdAt))
+    .limit(limit);
+}
+
+/** A failed mail goes back to the queue, due now, with its attempts counted afresh. */
+export async function requeueFailedMessage(db: Db | Tx, id: string, now: Date): Promise<{ toAddress: string; template: string } | undefined> {
+  const [row] = await db
+    .update(outboxMessages)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: now, lastError: null })
+    .where(and(eq(outboxMessages.id, id), eq(outboxMessages.status, 'failed')))
+    .returning({ toAddress: outboxMessages.toAddress, template: outboxMessages.template });
+  return row;
+}

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import type { Db, Tx } from './db.js';
 import { organisations, subscribers, type RegistrationJson } from './schema/tables.js';
 
@@ -30,4 +31,12 @@ export async function insertSubscriber(db: Db | Tx, s: NewSubscriber): Promise<s
     .returning({ id: subscribers.id });
   if (row === undefined) throw new Error('subscriber insert returned no row');
   return row.id;
+}
+
+/** A renewal's approval: the subscriber's registration becomes the renewal's, and the vetting date moves when it was redone. */
+export async function updateSubscriberRegistration(db: Db | Tx, id: string, change: { email: string; passwordHash: string; registration: RegistrationJson; vettedAt?: Date }, now: Date): Promise<void> {
+  await db
+    .update(subscribers)
+    .set({ email: change.email, passwordHash: change.passwordHash, registration: change.registration, ...(change.vettedAt === undefined ? {} : { vettedAt: change.vettedAt }), updatedAt: now })
+    .where(eq(subscribers.id, id));
 }

@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { suggestAddress } from '../domain/input/postal-code.js';
+import { consoleApp } from './console/console-app.js';
 import { PasswordWorkOverloaded } from '../ra/application-password.js';
 import type { Lang, WebDeps, WebEnv } from './env.js';
 import { clientErrorPage, formGuard, type ClientErrorStatus } from './form-guard.js';
 import { MessagePage } from './layout.js';
 import { loggedPath } from './logged-path.js';
+import { ownPath } from './own-path.js';
 import { commonText } from './messages.js';
 import { aboutRoutes } from './portal/about/routes.js';
 import { homeRoutes } from './portal/home/routes.js';
@@ -85,9 +87,12 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
 
   // SPEC 1.5: subscriber actions answer 503 during maintenance (time-based transitions go on).
   app.use(maintenanceGate(deps));
-  app.use(sessions(deps));
+  // The console has its own session and form token (web/console): nothing of the portal's runs there.
+  const portalOnly = (middleware: MiddlewareHandler<WebEnv>): MiddlewareHandler<WebEnv> => (c, next) => (isConsolePath(c.req.path) ? next() : middleware(c, next));
+  app.use(portalOnly(sessions(deps)));
   // Every POST: bounded body, same origin, parsed once, this visitor's form token (STYLE: hono's csrf() alone is not enough).
-  app.use(formGuard(deps));
+  app.use(portalOnly(formGuard(deps)));
+  app.route('/console', consoleApp(deps));
 
   app.get('/lang/:lang', (c) => {
     const lang: Lang = c.req.param('lang') === 'en' ? 'en' : 'ja';
@@ -149,23 +154,4 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   return app;
 }
 
-/**
- * A path on this site to go back to, or '/': never an open redirect, never a bad header
- * (issue #6 defect 1). The input is resolved as a URL against a fixed origin first, so
- * dot segments, encodings and backslashes are what a browser would make of them, and the
- * result is accepted only if it is a plain path whose first segment is not empty.
- */
-export function ownPath(next: string | undefined): string {
-  if (next === undefined || next.length > 512) return '/';
-  let url: URL;
-  try {
-    url = new URL(next, 'http://certdesk.invalid');
-  } catch {
-    return '/';
-  }
-  if (url.origin !== 'http://certdesk.invalid' || url.username !== '' || url.password !== '') return '/';
-  const target = `${url.pathname}${url.search}`;
-  // One leading slash, then a character that cannot start an authority or a scheme-relative URL.
-  if (!/^\/(?![/\\])/.test(target) || /[\x00-\x20\x7f\\]/.test(target)) return '/';
-  return target;
-}
+const isConsolePath = (path: string) => path === '/console' || path.startsWith('/console/');

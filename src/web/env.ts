@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { ReviewPolicy } from '../domain/review.js';
 import type { Site } from '../domain/site.js';
 import type { PasswordHasher } from '../ra/application-password.js';
 import type { Db } from '../store/db.js';
 import type { FormFields } from './form-guard.js';
+import type { ConsoleSessionHandle } from './console/console-session.js';
 import type { SessionHandle } from './session.js';
 
 export type Lang = 'ja' | 'en';
@@ -23,6 +25,7 @@ export interface WebDeps {
   /** Shared by every app process (store/secret-store.ts). */
   secrets: { csrfKey: Buffer };
   passwords: PasswordHasher;
+  review: ReviewPolicy;
 }
 
 /** Hono's per-request variables. */
@@ -33,5 +36,7 @@ export interface WebEnv {
     session: SessionHandle;
     /** The POST body's fields, read once by formGuard. */
     form: FormFields;
+    /** Under /console only: the operator's session (web/console/console-session.ts). */
+    consoleSession: ConsoleSessionHandle;
   };
 }

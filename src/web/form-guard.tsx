@@ -125,7 +125,10 @@ export function clientErrorPage(c: Context<WebEnv>, deps: WebDeps, status: Clien
  * carrying this visitor's form token (403, "please start again"). Handlers read
  * `c.get('form')`.
  */
-export function formGuard(deps: WebDeps): MiddlewareHandler<WebEnv> {
+export function formGuard(
+  deps: WebDeps,
+  isTokenValid: (c: Context<WebEnv>, token: string | undefined) => boolean = (c, token) => c.get('session').isCsrfTokenValid(token),
+): MiddlewareHandler<WebEnv> {
   const origin = new URL(deps.site.publicUrl).origin;
   return async (c, next) => {
     if (c.req.method !== 'POST') return next();
@@ -147,7 +150,7 @@ export function formGuard(deps: WebDeps): MiddlewareHandler<WebEnv> {
       deps.log.warn({ event: 'form.unreadable', status: parsed.status, path: loggedPath(c.req.path), requestId: c.get('requestId') }, 'form body refused');
       return clientErrorPage(c, deps, parsed.status);
     }
-    if (!c.get('session').isCsrfTokenValid(parsed.fields['_csrf'])) {
+    if (!isTokenValid(c, parsed.fields['_csrf'])) {
       deps.log.warn({ event: 'csrf.rejected', path: loggedPath(c.req.path), requestId: c.get('requestId') }, 'CSRF token rejected');
       return clientErrorPage(c, deps, 403);
     }

@@ -11,7 +11,7 @@ export function frameOf(c: Context<WebEnv>, deps: Pick<WebDeps, 'site'>, path = 
 
 /** What the use cases get from a request handler (STYLE §2: one deps object). */
 export function raDepsOf(deps: WebDeps): RaDeps {
-  return { db: deps.db, clock: deps.clock, log: deps.log, site: deps.site, passwords: deps.passwords };
+  return { db: deps.db, clock: deps.clock, log: deps.log, site: deps.site, passwords: deps.passwords, review: deps.review };
 }
 
 /** Who a request comes from, for limits: the client (an address, or an IPv6 /64) and its network (an IPv6 /48). */

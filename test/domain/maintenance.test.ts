@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInstantInJapan, parseInstant } from '../../src/cli/parse-instant.js';
+import { formatInstantInJapan, parseInstant } from '../../src/domain/parse-instant.js';
 import {
   activeWindow,
   MAX_WINDOW_MS,

@@ -32,7 +32,7 @@ const registration = {
 let database: TestDatabase;
 const clock = new FakeClock('2026-11-27T01:00:00Z');
 const passwords = new PasswordHasher();
-const deps = () => ({ db: database.db, clock, log: pino({ level: 'silent' }), site: testSite(), passwords });
+const deps = () => ({ db: database.db, clock, log: pino({ level: 'silent' }), site: testSite(), passwords, review: { requiredApprovals: 1, pickupCodeTtlDays: 30 } });
 
 /** The draft a confirmation screen holds for this coupon: the form as 「次へ」 accepted it. */
 const valuesFor = (couponNumber: string) => ({ ...validForm, couponPart1: couponNumber.slice(0, 8), couponPart2: couponNumber.slice(8) });

@@ -53,7 +53,7 @@ export async function createWorld(options: { now?: string; env?: Record<string, 
     demo,
     app,
     web,
-    ra: { db: database.db, clock, log, site: config.site, passwords },
+    ra: { db: database.db, clock, log, site: config.site, passwords, review: config.review },
     log,
     queries,
     close: async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ownPath } from '../../src/web/app.js';
+import { ownPath } from '../../src/web/own-path.js';
 
 /** Where a browser goes with `Location: <path>` on this site. */
 const landing = (path: string) => new URL(path, 'https://certdesk.example.jp');

@@ -13,7 +13,8 @@ const pageFiles = (dir: string): string[] =>
     .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && (e.name === 'messages.ts' || e.name === 'input-messages.ts' || e.name === 'form-text.ts'))
     .map((e) => path.join(e.parentPath, e.name));
-const pages = pageFiles(path.join(root, 'web'));
+// The subscriber's pages: the operators' console has words of its own.
+const pages = pageFiles(path.join(root, 'web')).filter((file) => !file.includes(`${path.sep}console${path.sep}`));
 const mails = [path.join(root, 'mail/templates/ja.ts')];
 
 interface Rule {

@@ -52,6 +52,7 @@ function webDeps(): WebDeps {
     isMailViewerEnabled: false,
     secrets: { csrfKey: Buffer.alloc(32, 7) },
     passwords: new PasswordHasher(),
+    review: { requiredApprovals: 1, pickupCodeTtlDays: 30 },
   };
 }
 

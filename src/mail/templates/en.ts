@@ -1,5 +1,6 @@
 import { fullProductName } from '../../domain/site.js';
 import { formatMailInstant, type MailDocument, type MailSignature } from './mail-document.js';
+import type { RejectionReason } from '../../domain/rejection-reasons.js';
 import type { MailContext, MailMessage, MailRecipient, MailTemplates } from './mail-message.js';
 
 /** English mail text: the same facts and promises as the Japanese templates. */
@@ -32,6 +33,16 @@ const reviewStartNote = 'Review starts after final acceptance. Depending on dema
 
 const certificateCodeNote =
   'When the review is complete, we will email the address in your application the certificate code you need to pick up your certificate. Please keep that email, and check that your mail software does not file it as spam.';
+
+export const rejectionReasonsEn: Record<RejectionReason, string> = {
+  'identity.unverifiable': 'We could not confirm your identity.',
+  'organisation.unverifiable': 'We could not confirm that your organisation exists.',
+  'employment.unverifiable': 'We could not confirm that you belong to the organisation.',
+  'email.unverifiable': 'We could not confirm that the email address is yours.',
+  'information.incorrect': 'The application contained incorrect information.',
+  duplicate: 'An application with the same details had already been accepted.',
+  other: 'For another reason.',
+};
 
 export const enTemplates: MailTemplates = {
   'application.provisional': (m, context): MailDocument => {
@@ -130,6 +141,67 @@ export const enTemplates: MailTemplates = {
             { text: reviewStartNote },
             { text: 'You can see where your application stands on the "Application status" page, with the acceptance number, your email address and your application password.', href: `${context.site.publicUrl}/status` },
             { text: certificateCodeNote },
+          ],
+        },
+      ],
+      signature: signature(context),
+    };
+  },
+
+  'application.approved': (m, context): MailDocument => {
+    const kind = kindLabel(m.kind);
+    return {
+      lang: 'en',
+      subject: subjectOf(context, `${kind} approved`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
+      blocks: [
+        { kind: 'paragraph', lines: [{ text: `The review of your ${kind} for ${fullProductName(context.site)} is complete. Pick up your certificate with the certificate code below and your application password.` }] },
+        {
+          kind: 'facts',
+          rows: [
+            ['Acceptance number', m.acceptanceNumber],
+            ['Certificate code', m.certificateCode],
+            ['Pick up by', at(m.codeExpiresAt)],
+          ],
+        },
+        {
+          kind: 'notes',
+          heading: 'Picking up your certificate',
+          items: [
+            { text: 'Enter the certificate code and your application password on the pick-up page:', href: m.pickupUrl },
+            { text: 'You also need the certificate code to renew the certificate later. Keep this email, and do not share the code.' },
+            { text: 'The code picks up one certificate, once. If it expires or too many wrong attempts are made, please contact the support desk.' },
+            { text: 'The key pair is made inside your browser when you pick up the certificate; we never hold your private key.' },
+          ],
+        },
+      ],
+      signature: signature(context),
+    };
+  },
+
+  'application.rejected': (m, context): MailDocument => {
+    const kind = kindLabel(m.kind);
+    return {
+      lang: 'en',
+      subject: subjectOf(context, `${kind} not approved`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
+      blocks: [
+        { kind: 'paragraph', lines: [{ text: `We are sorry: after review, we could not issue a certificate for your ${kind} for ${fullProductName(context.site)}.` }] },
+        {
+          kind: 'facts',
+          rows: [
+            ['Acceptance number', m.acceptanceNumber],
+            ['Reason', rejectionReasonsEn[m.reason]],
+            ...(m.note === '' ? [] : ([['Details', m.note]] as const)),
+          ],
+        },
+        {
+          kind: 'notes',
+          heading: 'Your coupon, and applying again',
+          items: [
+            { text: 'The application was final, so its coupon number is used up. To apply again, please buy a new coupon.' },
+            { text: 'You can apply again on the new application page:', href: `${context.site.publicUrl}/new` },
+            { text: 'If anything is unclear, please contact the support desk below.' },
           ],
         },
       ],

@@ -1,5 +1,6 @@
 import { fullProductName } from '../../domain/site.js';
 import { formatMailInstant, type MailDocument, type MailSignature } from './mail-document.js';
+import type { RejectionReason } from '../../domain/rejection-reasons.js';
 import type { MailContext, MailMessage, MailRecipient, MailTemplates } from './mail-message.js';
 
 /** Japanese mail text: polite business Japanese (です・ます), the subscriber addressed as 「〇〇 様」. */
@@ -37,6 +38,17 @@ const reviewStartNote = '本受付以降、順次審査を開始いたします�
 
 const certificateCodeNote =
   '審査が完了しましたら、当社から、お申し込みの電子メールアドレス宛に、証明書の取得に必要な「証明書コード」を記載した電子メールをお送りいたします。大切に保管してください。※迷惑メールとして受信トレイから除外されないよう、メールソフトの設定をご確認ください。';
+
+/** The reasons a reviewer chooses from, as the applicant reads them. */
+export const rejectionReasonsJa: Record<RejectionReason, string> = {
+  'identity.unverifiable': 'ご本人様の確認ができませんでした。',
+  'organisation.unverifiable': 'ご所属の組織の実在を確認できませんでした。',
+  'employment.unverifiable': 'ご所属の組織への在籍を確認できませんでした。',
+  'email.unverifiable': '電子メールアドレスがご本人様のものであることを確認できませんでした。',
+  'information.incorrect': '申請内容に誤りがありました。',
+  duplicate: '同じ内容の申請がすでに受け付けられています。',
+  other: 'その他の理由によります。',
+};
 
 export const jaTemplates: MailTemplates = {
   'application.provisional': (m, context): MailDocument => {
@@ -155,6 +167,79 @@ export const jaTemplates: MailTemplates = {
             { text: reviewStartNote },
             { text: '申請状況は「申請状況の確認」ページでご確認いただけます。受付番号・電子メールアドレス・申請パスワードが必要です。', href: `${context.site.publicUrl}/status` },
             { text: certificateCodeNote },
+          ],
+        },
+      ],
+      signature: signatureJa(context),
+    };
+  },
+
+  'application.approved': (m, context): MailDocument => {
+    const kind = kindLabel(m.kind);
+    return {
+      lang: 'ja',
+      subject: subjectOf(context, `${kind} 審査完了のお知らせ`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
+      blocks: [
+        {
+          kind: 'paragraph',
+          lines: [
+            { text: `${fullProductName(context.site)}をご利用いただき、誠にありがとうございます。` },
+            { text: `以下の${kind}の審査が完了しました。次の「証明書コード」と申請パスワードで、証明書を取得してください。` },
+          ],
+        },
+        {
+          kind: 'facts',
+          rows: [
+            ['受付番号', m.acceptanceNumber],
+            ['証明書コード', m.certificateCode],
+            ['取得期限', at(m.codeExpiresAt)],
+          ],
+        },
+        {
+          kind: 'notes',
+          heading: '証明書の取得',
+          items: [
+            { text: '次の証明書取得ページから、証明書コードと申請パスワードを入力して証明書を取得してください。', href: m.pickupUrl },
+            { text: '証明書コードは、証明書の取得のほか、更新申請などの各種申請にも必要です。このメールを大切に保管し、他の方には教えないでください。' },
+            { text: '証明書コードで取得できるのは1回限りです。取得期限を過ぎた場合や、誤った入力が続いた場合は、お問い合わせ窓口までご連絡ください。' },
+            { text: '鍵ペアは、証明書の取得時にお使いのブラウザーの中で作成されます。当社が秘密鍵をお預かりすることはありません。' },
+          ],
+        },
+      ],
+      signature: signatureJa(context),
+    };
+  },
+
+  'application.rejected': (m, context): MailDocument => {
+    const kind = kindLabel(m.kind);
+    return {
+      lang: 'ja',
+      subject: subjectOf(context, `${kind} 審査結果のお知らせ`, m.acceptanceNumber),
+      greeting: greetingOf(m.recipient),
+      blocks: [
+        {
+          kind: 'paragraph',
+          lines: [
+            { text: `${fullProductName(context.site)}をご利用いただき、誠にありがとうございます。` },
+            { text: `以下の${kind}につきまして、審査の結果、誠に恐れ入りますが、証明書を発行することができませんでした。` },
+          ],
+        },
+        {
+          kind: 'facts',
+          rows: [
+            ['受付番号', m.acceptanceNumber],
+            ['理由', rejectionReasonsJa[m.reason]],
+            ...(m.note === '' ? [] : ([['補足', m.note]] as const)),
+          ],
+        },
+        {
+          kind: 'notes',
+          heading: 'クーポン番号と再申請について',
+          items: [
+            { text: '本受付後の申請のため、お申し込みに使用されたクーポン番号は使用済みとなっております。再度お申し込みいただく場合は、クーポン券を改めてご購入ください。' },
+            { text: '内容を確認のうえ、新規申請ページから改めてお申し込みいただけます。', href: `${context.site.publicUrl}/new` },
+            { text: 'ご不明な点は、下記のお問い合わせ窓口までご連絡ください。' },
           ],
         },
       ],

@@ -1,3 +1,4 @@
+import type { RejectionReason } from '../../domain/rejection-reasons.js';
 import type { Site } from '../../domain/site.js';
 import type { MailDocument } from './mail-document.js';
 
@@ -28,7 +29,25 @@ export type MailMessage =
       cancelUrl: string;
     }
   | { template: 'application.cancelled'; kind: 'new' | 'renewal'; recipient: MailRecipient; acceptanceNumber: string; cancelledAt: Date }
-  | { template: 'application.final'; kind: 'new' | 'renewal'; recipient: MailRecipient; acceptanceNumber: string; finalisedAt: Date };
+  | { template: 'application.final'; kind: 'new' | 'renewal'; recipient: MailRecipient; acceptanceNumber: string; finalisedAt: Date }
+  | {
+      template: 'application.approved';
+      kind: 'new' | 'renewal';
+      recipient: MailRecipient;
+      acceptanceNumber: string;
+      /** The certificate code (証明書コード), shown once, here. */
+      certificateCode: string;
+      pickupUrl: string;
+      codeExpiresAt: Date;
+    }
+  | {
+      template: 'application.rejected';
+      kind: 'new' | 'renewal';
+      recipient: MailRecipient;
+      acceptanceNumber: string;
+      reason: RejectionReason;
+      note: string;
+    };
 
 export type MailTemplateName = MailMessage['template'];
 

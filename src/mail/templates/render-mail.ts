@@ -29,5 +29,9 @@ function documentOf(message: MailMessage, context: MailContext): MailDocument {
       return t[message.template](message, publicContext);
     case 'application.final':
       return t[message.template](message, publicContext);
+    case 'application.approved':
+      return t[message.template](message, publicContext);
+    case 'application.rejected':
+      return t[message.template](message, publicContext);
   }
 }

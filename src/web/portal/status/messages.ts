@@ -1,4 +1,5 @@
 import type { ProgressStep } from '../../../domain/application-progress.js';
+import type { RejectionReason } from '../../../domain/rejection-reasons.js';
 import type { Lang } from '../../env.js';
 
 interface StepText {
@@ -34,6 +35,7 @@ export const statusText: Record<
     steps: Record<ProgressStep, StepText>;
     cancelled: string;
     rejected: string;
+    rejectionReasons: Record<RejectionReason, string>;
     cancellableUntil: (deadline: string) => string;
     cancelLink: string;
     flowHelp: string;
@@ -69,7 +71,16 @@ export const statusText: Record<
       issued: { name: '取得済み', note: '証明書コードで証明書を取得します', headline: 'この申請の証明書は取得済みです。' },
     },
     cancelled: 'この申請は取り消し済みです。',
-    rejected: 'この申請は、審査の結果、承認されませんでした。理由は電子メールでお知らせしています。',
+    rejected: 'この申請は、審査の結果、承認されませんでした(不承認)。理由は電子メールでもお知らせしています。',
+    rejectionReasons: {
+      'identity.unverifiable': '理由: ご本人様の確認ができませんでした。',
+      'organisation.unverifiable': '理由: ご所属の組織の実在を確認できませんでした。',
+      'employment.unverifiable': '理由: ご所属の組織への在籍を確認できませんでした。',
+      'email.unverifiable': '理由: 電子メールアドレスがご本人様のものであることを確認できませんでした。',
+      'information.incorrect': '理由: 申請内容に誤りがありました。',
+      duplicate: '理由: 同じ内容の申請がすでに受け付けられています。',
+      other: '理由: その他(詳しくは電子メールをご確認ください)。',
+    },
     cancellableUntil: (deadline) => `${deadline}までは、この申請を取り消すことができます。`,
     cancelLink: '申請を取り消す',
     flowHelp: '発行までの流れ(ヘルプ)',
@@ -104,7 +115,16 @@ export const statusText: Record<
       issued: { name: 'Picked up', note: 'you pick up the certificate with the code', headline: 'The certificate of this application has been picked up.' },
     },
     cancelled: 'This application has been cancelled.',
-    rejected: 'This application was not approved in the review. We have emailed you the reason.',
+    rejected: 'This application was not approved in the review. We have also emailed you the reason.',
+    rejectionReasons: {
+      'identity.unverifiable': 'Reason: we could not confirm your identity.',
+      'organisation.unverifiable': 'Reason: we could not confirm that your organisation exists.',
+      'employment.unverifiable': 'Reason: we could not confirm that you belong to the organisation.',
+      'email.unverifiable': 'Reason: we could not confirm that the email address is yours.',
+      'information.incorrect': 'Reason: the application contained incorrect information.',
+      duplicate: 'Reason: an application with the same details had already been accepted.',
+      other: 'Reason: another reason (see the email for details).',
+    },
     cancellableUntil: (deadline) => `This application can be cancelled until ${deadline}.`,
     cancelLink: 'Cancel the application',
     flowHelp: 'Steps to issuance (help)',

@@ -45,7 +45,7 @@ const StatusPage: FC<{ frame: PageFrame; csrf: string; application: OwnApplicati
       case 'cancelled':
         return t.cancelled;
       case 'rejected':
-        return t.rejected;
+        return application.rejectionReason === undefined ? t.rejected : `${t.rejected} ${t.rejectionReasons[application.rejectionReason as keyof typeof t.rejectionReasons] ?? ''}`;
       case 'onTrack':
         return t.steps[progress.step].headline;
     }
