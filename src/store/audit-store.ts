@@ -51,7 +51,7 @@ export interface AuditChainRow {
 }
 
 /** Every entry in chain order, with the hash recomputed from its columns as they are now. */
-export async function listAuditChain(db: Db): Promise<AuditChainRow[]> {
+export async function listAuditChain(db: Db | Tx): Promise<AuditChainRow[]> {
   const result = await db.execute(sql`
     select id, seq, prev_hash, hash,
       audit_entry_hash(prev_hash, seq, at, actor, action, subject_type, subject_id, before, after) as expected_hash
@@ -65,7 +65,7 @@ export async function listAuditChain(db: Db): Promise<AuditChainRow[]> {
   }));
 }
 
-export async function findAuditHead(db: Db): Promise<{ seq: number; hash: string } | undefined> {
+export async function findAuditHead(db: Db | Tx): Promise<{ seq: number; hash: string } | undefined> {
   const [row] = await db.select({ seq: auditHead.seq, hash: auditHead.hash }).from(auditHead).where(eq(auditHead.id, 1));
   return row;
 }
