@@ -6,6 +6,7 @@ import { systemClock } from '../domain/clock.js';
 import { createLogger } from '../log.js';
 import { openEmbeddedCa } from '../ca/embedded-ca.js';
 import { ConfigurationProblem, openMigratedDatabase, runService } from '../main.js';
+import { registerAuditCommands } from './audit-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { registerOperatorCommands } from './operator-commands.js';
 import { PasswordHasher } from '../ra/application-password.js';
@@ -99,6 +100,7 @@ async function openCommandContext() {
 
 registerMaintenanceCommands(program, openCommandContext);
 registerOperatorCommands(program, openCommandContext);
+registerAuditCommands(program, openCommandContext);
 
 try {
   await program.parseAsync(process.argv);
