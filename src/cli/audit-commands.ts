@@ -10,8 +10,12 @@ export interface AuditCliContext {
   close(): Promise<void>;
 }
 
-/** Exit codes of `certdesk audit`: a script must tell a broken chain from a mistyped command. */
-export const AUDIT_EXIT = { intact: 0, broken: 1, usage: 2 } as const;
+/**
+ * Exit codes of `certdesk audit`: a script must tell a broken chain from a chain that was
+ * not verified at all (a usage mistake, a bad configuration, a database it cannot read),
+ * as grep tells "no match" from trouble.
+ */
+export const AUDIT_EXIT = { intact: 0, broken: 1, notVerified: 2 } as const;
 
 /**
  * Commander ends a usage mistake (unknown option, unknown or missing command) with exit
@@ -24,7 +28,7 @@ class AuditCommand extends Command {
   }
 
   override error(message: string, errorOptions?: ErrorOptions): never {
-    return super.error(message, { ...errorOptions, exitCode: errorOptions?.exitCode ?? AUDIT_EXIT.usage });
+    return super.error(message, { ...errorOptions, exitCode: errorOptions?.exitCode ?? AUDIT_EXIT.notVerified });
   }
 
   override help(context?: HelpContext): never;
@@ -89,7 +93,7 @@ function jsonOf(verdict: AuditChainVerdict): Record<string, unknown> {
 
 /**
  * `certdesk audit verify`: walk the audit chain (issue #7). The verdict goes to stdout,
- * logs to stderr; exit code 0 when intact, 1 when broken, 2 for a usage mistake.
+ * logs to stderr; exit code 0 when intact, 1 when broken, 2 when nothing was verified.
  */
 export function registerAuditCommands(program: Command, open: () => Promise<AuditCliContext>): void {
   const audit = new AuditCommand('audit').description('Check the audit log (a hash chain).');
@@ -107,16 +111,27 @@ export function registerAuditCommands(program: Command, open: () => Promise<Audi
     .description('Recompute every entry’s hash in seq order and check the links and the head. Note the head it prints elsewhere: an external anchor.')
     .option('--json', 'print JSON: { intact: true, entries, headSeq, headHash } or { intact: false, code, ... }')
     .action(async (options: { json?: boolean }, command: Command) => {
-      const context = await open();
       let verdict: AuditChainVerdict;
       try {
-        verdict = await verifyAuditChain(context);
-        if (verdict.ok) context.log.info({ event: 'audit.chainVerified', ...verdict.value }, 'audit chain intact');
-        else context.log.error({ event: 'audit.chainBroken', ...jsonOf(verdict) }, 'audit chain broken');
-      } finally {
-        await context.close();
+        verdict = await verifyThrough(open);
+      } catch (error) {
+        // Exit code 1 must mean a broken chain: a database that cannot be read verified nothing.
+        const reason = error instanceof Error ? error.message : String(error);
+        command.error(`error: cannot verify the audit chain: ${reason}`, { exitCode: AUDIT_EXIT.notVerified, code: 'audit.notVerified' });
       }
       write(command, options.json === true ? `${JSON.stringify(jsonOf(verdict), null, 2)}\n` : `${describeAuditVerdict(verdict)}\n`);
       if (!verdict.ok) command.error(`error: the audit chain is broken (${verdict.code})`, { exitCode: AUDIT_EXIT.broken, code: verdict.code });
     });
+}
+
+async function verifyThrough(open: () => Promise<AuditCliContext>): Promise<AuditChainVerdict> {
+  const context = await open();
+  try {
+    const verdict = await verifyAuditChain(context);
+    if (verdict.ok) context.log.info({ event: 'audit.chainVerified', ...verdict.value }, 'audit chain intact');
+    else context.log.error({ event: 'audit.chainBroken', ...jsonOf(verdict) }, 'audit chain broken');
+    return verdict;
+  } finally {
+    await context.close();
+  }
 }

@@ -296,9 +296,24 @@ describe(registerAuditCommands.name, () => {
   it('exits 2 on a usage mistake, without opening the database', async () => {
     for (const args of [['audit', 'verify', '--bogus'], ['audit', 'verify', 'extra'], ['audit', 'nope'], ['audit']]) {
       const run = await cli(...args);
-      expect(run, args.join(' ')).toMatchObject({ exitCode: AUDIT_EXIT.usage, opened: 0, out: '' });
+      expect(run, args.join(' ')).toMatchObject({ exitCode: AUDIT_EXIT.notVerified, opened: 0, out: '' });
       expect(run.err, args.join(' ')).toMatch(/error: /);
     }
+  });
+
+  it('exits 2, not 1, when the database cannot be opened or read', async () => {
+    let out = '';
+    let err = '';
+    const program = new Command()
+      .name('certdesk')
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+    registerAuditCommands(program, () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')));
+    const failure = await program.parseAsync(['audit', 'verify'], { from: 'user' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CommanderError);
+    expect((failure as CommanderError).exitCode).toBe(AUDIT_EXIT.notVerified);
+    expect(out).toBe('');
+    expect(err).toBe('error: cannot verify the audit chain: connect ECONNREFUSED 127.0.0.1:5432\n');
   });
 
   it('exits 0 for help', async () => {
