@@ -22,7 +22,7 @@ describe('application status and who we are, in Chromium', () => {
     for (const name of ['お問い合わせ', '使用条件', 'プライバシーポリシー', 'リポジトリ']) {
       expect(await page.getByRole('contentinfo').getByRole('link', { name }).count(), name).toBe(1);
     }
-    await e2e.look(page, '21-home');
+    await e2e.look(page, '31-home');
 
     // Apply, as a person would.
     await page.getByRole('link', { name: '新規申請' }).first().click();
@@ -43,7 +43,7 @@ describe('application status and who we are, in Chromium', () => {
     const acceptanceNumber = /N\d{6}-\d{6}/.exec(main)![0];
     expect(main).toContain('受付番号は、申請の取り消しや申請状況の確認に必要です。');
     expect(main).toContain('当社から、さきほど当申請で入力した電子メールアドレス宛に');
-    await e2e.look(page, '22-accepted');
+    await e2e.look(page, '32-accepted');
 
     // The mail carries the operator's signature and the one-time cancellation link.
     await page.goto(`${e2e.server().url}/dev/mail`);
@@ -53,7 +53,7 @@ describe('application status and who we are, in Chromium', () => {
     expect(mail).toContain(operator);
     expect(mail).toContain('お問い合わせ窓口');
     expect(mail).toMatch(/\/cancel\/link\/[A-Za-z0-9_-]{43}/);
-    await e2e.look(page, '23-mail');
+    await e2e.look(page, '33-mail');
 
     // 申請状況の確認: 仮受付, with the cancellation deadline.
     await page.goto(e2e.server().url);
@@ -64,7 +64,7 @@ describe('application status and who we are, in Chromium', () => {
     await page.getByRole('button', { name: '検索' }).click();
     await page.waitForSelector('text=この申請は仮受付中です。');
     expect(await page.locator('[aria-current="step"]').textContent()).toContain('仮受付');
-    await e2e.look(page, '24-status-provisional');
+    await e2e.look(page, '34-status-provisional');
 
     // An hour later — no job needs to have run — the same page says 本受付.
     clock.advance(25 * 60_000);
@@ -75,7 +75,7 @@ describe('application status and who we are, in Chromium', () => {
     await page.reload();
     await page.waitForSelector('text=この申請は本受付となりました。');
     expect(await page.locator('[aria-current="step"]').textContent()).toContain('本受付');
-    await e2e.look(page, '25-status-final');
+    await e2e.look(page, '35-status-final');
     await context.close();
   });
 });

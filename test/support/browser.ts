@@ -37,12 +37,12 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
  * stopped after them, and `look`: a full-page screenshot in test-results/screens (to
  * look at as a person would) plus the axe-core check (as a screen reader would).
  */
-export function useServerAndBrowser(options: { clock?: Clock } = {}): { server(): TestServer; browser(): Browser; look(page: Page, name: string): Promise<void> } {
+export function useServerAndBrowser(options: { clock?: Clock; env?: () => Record<string, string> } = {}): { server(): TestServer; browser(): Browser; look(page: Page, name: string): Promise<void> } {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   const shots = path.resolve('test-results/screens');
   beforeAll(async () => {
-    server = await startTestServer(options);
+    server = await startTestServer({ ...(options.clock === undefined ? {} : { clock: options.clock }), ...(options.env === undefined ? {} : { env: options.env() }) });
     browser = await launchChromium();
     fs.mkdirSync(shots, { recursive: true });
   });

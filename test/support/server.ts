@@ -33,10 +33,10 @@ export interface TestServer {
  * the CA, the demo data, the job workers and the web server — in a temp folder, on a
  * free loopback port.
  */
-export async function startTestServer(options: { clock?: Clock } = {}): Promise<TestServer> {
+export async function startTestServer(options: { clock?: Clock; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certdesk-e2e-'));
   const port = await freePort();
-  const env = { DATA_DIR: dataDir, PORT: String(port), CA_KEY_PASSPHRASE: 'e2e passphrase, not secret', LOG_LEVEL: 'silent' };
+  const env = { DATA_DIR: dataDir, PORT: String(port), CA_KEY_PASSPHRASE: 'e2e passphrase, not secret', LOG_LEVEL: 'silent', ...options.env };
   const loaded = loadConfig(env);
   if (!loaded.ok) throw new Error(loaded.problems.join('; '));
   const service = await runService(loaded.value, options.clock ?? systemClock, pino({ level: 'silent' }));
