@@ -1,0 +1,348 @@
+/**
+ * The portal under random and hostile input (the hardening issue's fuzz suite), in
+ * process through app.request(), over every form endpoint and the pages they lead to.
+ *
+ * After every answer (test/support/visitor.ts): no 5xx; no stack trace or internal error
+ * text; every HTML page ours and in the visitor's language, every 4xx such a page; no
+ * markup we sent shown unescaped; no redirect off the site. After every run
+ * (test/support/ledger-problems.ts): coupons, applications, coupon events, outbox and
+ * audit rows agree, and session rows stay bounded by the visitors whose POSTs got past
+ * the form guard.
+ *
+ * Fixed seed; replay another with FUZZ_SEED=<n>. fast-check prints the seed, the path and
+ * the shrunk counterexample of a failure; the seed is also in every suite's name.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldNames, formatCouponNumber, makeCouponNumber } from '../../src/domain/input/registration.js';
+import { cancelApplication } from '../../src/ra/cancel-application.js';
+import { DEMO_COUPON_PARTNER, type DemoSubscriber } from '../../src/ra/load-demo-data.js';
+import { findApplicationBySubmissionKey } from '../../src/store/application-store.js';
+import { insertCoupons, listCouponNumbers } from '../../src/store/coupon-store.js';
+import { applications, outboxMessages } from '../../src/store/schema/tables.js';
+import { countSessions } from '../../src/store/session-store.js';
+import { validForm } from '../domain/input/fixtures.js';
+import { fuzzSeedFrom } from '../support/fuzz-seed.js';
+import { hostileText, markup } from '../support/hostile-text.js';
+import { databaseFingerprint, ledgerProblems } from '../support/ledger-problems.js';
+import { formFields } from '../support/portal-client.js';
+import { hidden, SITE_ORIGIN, Tab, Visitor, type CookiePolicy, type Lang } from '../support/visitor.js';
+import { couponParts, createWorld, demoSubscriber, type World } from '../support/world.js';
+
+const seed = fuzzSeedFrom(process.env['FUZZ_SEED']);
+/** Runs per property, bounded so that the file stays well under a minute on PGlite with two cores. */
+const runs = { sessionOrder: 100 };
+
+let world: World;
+beforeAll(async () => {
+  world = await createWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+const formPost = { origin: SITE_ORIGIN, 'content-type': 'application/x-www-form-urlencoded' };
+const PASSWORD = 'fuzz-pass-2026';
+
+/** The form endpoints of the portal: every one of them. */
+const endpoints = [
+  '/renew/search',
+  '/renew/select',
+  '/renew/confirm',
+  '/renew/back',
+  '/renew/submit',
+  '/new/confirm',
+  '/new/back',
+  '/new/submit',
+  '/cancel/search',
+  '/cancel/confirm',
+  '/cancel/link/:token',
+  '/status/search',
+  '/session/end',
+] as const;
+type Endpoint = (typeof endpoints)[number];
+
+const visitor = (policy: CookiePolicy = 'browser', lang?: Lang) => new Visitor(world.app, policy, lang);
+const db = () => world.database.db;
+const assertFuzz = <T>(property: fc.IAsyncProperty<[T]>, numRuns: number) => fc.assert(property, { seed, numRuns });
+/** Invariant 4 over the whole database, every problem named. */
+const expectLedgerWhole = async () => expect((await ledgerProblems(db())).join('\n'), 'ledger problems').toBe('');
+/** Fresh rate-limit windows for each suite: no suite's counters limit another's visitors. */
+const nextHours = () => world.clock.advance(2 * 60 * 60 * 1000);
+
+/** Coupons for a run from the demo's stock, topped up with more of the same kind when it runs low. */
+async function availableCoupons(count: number): Promise<string[]> {
+  let numbers = await listCouponNumbers(db(), 'available', 200);
+  if (numbers.length < count + 10) {
+    const fresh = Array.from({ length: 40 }, () => makeCouponNumber(Array.from({ length: 15 }, () => randomInt(0, 10)).join('')));
+    await insertCoupons(db(), fresh, DEMO_COUPON_PARTNER, world.clock.now(), 'system:demo');
+    numbers = await listCouponNumbers(db(), 'available', 200);
+  }
+  return numbers.slice(0, count).map(formatCouponNumber);
+}
+
+/** Cancel what a run left provisional, through the RA, so the next run finds its coupons and renewable certificates again. */
+async function cancelOpenApplications(): Promise<void> {
+  const open = await db().select({ id: applications.id }).from(applications).where(eq(applications.state, 'provisional'));
+  for (const { id } of open) {
+    // A refusal (only after the hour) leaves the ledger whole as well: it is checked either way.
+    await cancelApplication(world.ra, { applicationId: id, via: 'lookup' });
+  }
+}
+
+/** The one-time cancellation link's token, from the provisional-acceptance mail in the outbox. */
+async function cancelTokenOf(applicationId: string): Promise<string | undefined> {
+  const [mail] = await db()
+    .select({ textBody: outboxMessages.textBody })
+    .from(outboxMessages)
+    .where(eq(outboxMessages.dedupeKey, `application.provisional:${applicationId}`));
+  return /\/cancel\/link\/([A-Za-z0-9_-]{43})/.exec(mail?.textBody ?? '')?.[1];
+}
+
+const renewable = () => [demoSubscriber(world, 'renewable-expiring'), demoSubscriber(world, 'renewable-expired')] as const;
+
+/** 更新: lookup, then the one certificate it finds; false when nothing is offered. */
+async function startRenewal(tab: Tab, who: DemoSubscriber): Promise<boolean> {
+  await tab.go('/renew');
+  await tab.post('/renew/search', { email: who.email, password: who.password, certificateCode: who.certificateCode });
+  const certificateId = hidden(tab.html, 'certificateId');
+  if (certificateId === undefined) return false;
+  await tab.post('/renew/select', { certificateId });
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Realistic sessions in random orders
+
+type TabIndex = 0 | 1;
+interface FormChoice {
+  coupon: 'own' | 'otherTab' | 'unknown' | 'badChecksum';
+  password: 'typed' | 'blank' | 'mismatch';
+  edit: { field: string; value: string } | undefined;
+}
+type SubmitKey = 'shown' | 'first' | 'forged' | 'none';
+type Step =
+  | { kind: 'confirm'; tab: TabIndex; form: FormChoice; isSentAtOnce: boolean }
+  | { kind: 'back' | 'reload' | 'historyBack' | 'end' | 'restart'; tab: TabIndex }
+  | { kind: 'replay'; which: number }
+  | { kind: 'submit'; tab: TabIndex; key: SubmitKey }
+  | { kind: 'language'; tab: TabIndex; lang: Lang }
+  | { kind: 'cancel'; via: 'lookup' | 'link' }
+  | { kind: 'status' }
+  | { kind: 'forgedPost'; endpoint: Endpoint; token: 'missing' | 'forged' | 'foreign' };
+
+const tabIndex = fc.constantFrom<TabIndex>(0, 0, 1);
+const formChoice: fc.Arbitrary<FormChoice> = fc.record({
+  coupon: fc.constantFrom('own', 'own', 'own', 'own', 'own', 'otherTab', 'otherTab', 'unknown', 'badChecksum'),
+  password: fc.constantFrom('typed', 'typed', 'typed', 'typed', 'blank', 'blank', 'mismatch'),
+  edit: fc.oneof(
+    { weight: 5, arbitrary: fc.constant(undefined) },
+    { weight: 3, arbitrary: fc.record({ field: fc.constantFrom(...fieldNames), value: fc.oneof(fc.constantFrom('03-5000-11', '改竄', 'ＡＢＣ'), markup, hostileText) }) },
+  ),
+});
+const confirmStep = (tab: fc.Arbitrary<TabIndex>) => fc.record({ kind: fc.constant('confirm' as const), tab, form: formChoice, isSentAtOnce: fc.boolean() });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: confirmStep(tabIndex) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('submit' as const), tab: tabIndex, key: fc.constantFrom<SubmitKey>('shown', 'shown', 'shown', 'shown', 'first', 'forged', 'none') }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constantFrom('back', 'reload', 'historyBack', 'back', 'reload', 'end', 'restart'), tab: tabIndex }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('replay' as const), which: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('language' as const), tab: tabIndex, lang: fc.constantFrom<Lang>('ja', 'en') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), via: fc.constantFrom('lookup', 'link') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('status' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forgedPost' as const), endpoint: fc.constantFrom(...endpoints), token: fc.constantFrom('missing', 'forged', 'foreign') }) },
+);
+const sessionRun = fc.record({
+  flow: fc.constantFrom('new', 'renewal'),
+  who: fc.constantFrom(0, 1),
+  lang: fc.constantFrom<Lang | undefined>('ja', 'en', undefined),
+  // People fill in the form first; what follows is anyone's guess.
+  steps: fc.tuple(confirmStep(fc.constant<TabIndex>(0)), fc.array(step, { maxLength: 16, size: 'medium' })).map(([first, rest]): Step[] => [first, ...rest]),
+});
+
+interface Made {
+  id: string;
+  acceptanceNumber: string;
+  email: string;
+}
+
+/**
+ * One visitor, two tabs, one flow (new or renewal) in the order `run.steps` says. Besides
+ * the invariants of every answer and run: an application comes only from the
+ * confirmation screen shown last, a page that says "accepted" names an application this
+ * draft made, a cancellation that says "done" cancelled it, and a forged POST changes
+ * nothing at all.
+ */
+async function playSession(run: { flow: 'new' | 'renewal'; who: number; lang: Lang | undefined; steps: Step[] }): Promise<void> {
+  const flow = run.flow === 'new' ? { base: '/new', form: '/new' } : { base: '/renew', form: '/renew/form' };
+  const who = renewable()[run.who]!;
+  const couponsOfRun = await availableCoupons(2);
+  const person = visitor('browser', run.lang);
+  const tabs = [new Tab(person), new Tab(person)] as const;
+  const sessionsBefore = await countSessions(db());
+  const made: Made[] = [];
+  let firstKey: string | undefined;
+  let isNewPasswordSet = false;
+
+  // A tab that shows no form token is reloaded first, as a person would before using a form.
+  const withToken = async (tab: Tab) => {
+    if (tab.csrf() === undefined) await tab.reload(flow.form);
+  };
+
+  /** A POST that may submit under `key`: an application it makes must come from the confirmation screen shown last. */
+  const submitting = async (key: string, post: () => Promise<unknown>) => {
+    const latest = person.latestKey;
+    const existed = key !== '' && (await findApplicationBySubmissionKey(db(), key)) !== undefined;
+    await post();
+    const application = key === '' ? undefined : await findApplicationBySubmissionKey(db(), key);
+    if (application === undefined || existed) return;
+    // An older screen, or one another tab's 次へ replaced, never submits.
+    expect(key, 'an application from a confirmation screen that was not the latest').toBe(latest);
+    made.push({ id: application.id, acceptanceNumber: application.acceptanceNumber, email: application.email });
+  };
+
+  const submit = async (tab: Tab, which: SubmitKey) => {
+    await withToken(tab);
+    const key = { shown: tab.lastKey ?? '', first: firstKey ?? '', forged: randomBytes(18).toString('base64url'), none: '' }[which];
+    await submitting(key, () => tab.post(`${flow.base}/submit`, which === 'none' ? {} : { submissionKey: key }));
+    if (tab.page?.url === `${flow.base}/accepted`) {
+      // The application this draft made: still provisional, or cancelled since (the page does not say which).
+      const shown = /[NU]\d{6}-\d{6}/.exec(tab.html)?.[0] ?? '';
+      const [row] = await db().select({ id: applications.id }).from(applications).where(eq(applications.acceptanceNumber, shown));
+      expect(
+        made.map((m) => m.id),
+        `the acceptance page's number ${shown}`,
+      ).toContain(row?.id);
+    }
+  };
+
+  if (run.flow === 'renewal') expect(await startRenewal(tabs[0], who), 'a renewable demo certificate is offered').toBe(true);
+  else await tabs[0].go('/new');
+
+  for (const s of run.steps) {
+    switch (s.kind) {
+      case 'confirm': {
+        const tab = tabs[s.tab];
+        if (!tab.html.includes(`action="${flow.base}/confirm"`)) await tab.go(flow.form);
+        const coupon = {
+          own: couponsOfRun[s.tab]!,
+          otherTab: couponsOfRun[1 - s.tab]!,
+          unknown: formatCouponNumber(makeCouponNumber(`99999${String(randomInt(0, 1e10)).padStart(10, '0')}`)),
+          badChecksum: '41111111-11111112',
+        }[s.form.coupon];
+        const typed = { typed: [PASSWORD, PASSWORD], blank: ['', ''], mismatch: [PASSWORD, `${PASSWORD}x`] }[s.form.password];
+        const fields: Record<string, string> = {
+          ...(run.flow === 'new' ? validForm : formFields(tab.html)),
+          ...couponParts(coupon),
+          applicationPassword: typed[0]!,
+          applicationPasswordConfirm: typed[1]!,
+        };
+        if (s.form.edit !== undefined) fields[s.form.edit.field] = s.form.edit.value;
+        const answer = await tab.post(`${flow.base}/confirm`, fields);
+        const isShown = answer.url === `${flow.base}/confirm`;
+        if (isShown && s.form.password === 'typed') isNewPasswordSet = true;
+        firstKey ??= tab.lastKey;
+        // Straight on to 送信, as most people go.
+        if (isShown && s.isSentAtOnce) await submit(tab, 'shown');
+        break;
+      }
+      case 'back': {
+        const tab = tabs[s.tab];
+        await withToken(tab);
+        await tab.post(`${flow.base}/back`, {});
+        break;
+      }
+      case 'reload':
+        await tabs[s.tab].reload(flow.form);
+        break;
+      case 'historyBack': {
+        // Every page is no-store: the browser's Back fetches the previous page again.
+        const tab = tabs[s.tab];
+        await tab.go(tab.history.at(-2) ?? flow.form);
+        break;
+      }
+      case 'restart':
+        if (run.flow === 'renewal') await startRenewal(tabs[s.tab], who);
+        else await tabs[s.tab].go('/new');
+        break;
+      case 'replay': {
+        // The browser sends an earlier form again as it was, with today's cookies.
+        const earlier = person.posts[s.which % Math.max(person.posts.length, 1)];
+        if (earlier === undefined) break;
+        const key = earlier.path.endsWith('/submit') ? (new URLSearchParams(earlier.body).get('submissionKey') ?? '') : '';
+        await submitting(key, () => tabs[0].postRaw(earlier.path, earlier.body));
+        break;
+      }
+      case 'submit':
+        await submit(tabs[s.tab], s.key);
+        break;
+      case 'end': {
+        const tab = tabs[s.tab];
+        await withToken(tab);
+        const answer = await tab.post('/session/end', {});
+        if (answer.url === '/session/ended') person.latestKey = undefined;
+        break;
+      }
+      case 'language': {
+        const tab = tabs[s.tab];
+        await tab.go(`/lang/${s.lang}?next=${encodeURIComponent(tab.page?.url ?? '/')}`);
+        break;
+      }
+      case 'cancel': {
+        const tab = tabs[0];
+        const app = made.at(-1);
+        if (s.via === 'link') {
+          const token = app === undefined ? randomBytes(32).toString('base64url') : await cancelTokenOf(app.id);
+          await tab.go(`/cancel/link/${token}`);
+          if (tab.html.includes(`action="/cancel/link/${token}"`)) await tab.post(`/cancel/link/${token}`, {});
+        } else {
+          await tab.go('/cancel');
+          const password = run.flow === 'new' || isNewPasswordSet ? PASSWORD : who.password;
+          await tab.post('/cancel/search', { acceptanceNumber: app?.acceptanceNumber ?? 'N261127-000000', email: app?.email ?? 'nobody@example.jp', password });
+          if (tab.html.includes('action="/cancel/confirm"')) await tab.post('/cancel/confirm', {});
+        }
+        if (app !== undefined && /^\/cancel(\/link\/[^/]+)?\/done$/.test(tab.page?.url ?? '')) {
+          const [row] = await db().select({ state: applications.state }).from(applications).where(eq(applications.id, app.id));
+          expect(row?.state, 'the application a done page reports cancelled').toBe('cancelled');
+        }
+        break;
+      }
+      case 'status': {
+        const tab = tabs[0];
+        const app = made.at(-1);
+        await tab.go('/status');
+        await tab.post('/status/search', { acceptanceNumber: app?.acceptanceNumber ?? 'U261127-000000', email: app?.email ?? 'nobody@example.jp', password: PASSWORD });
+        break;
+      }
+      case 'forgedPost': {
+        // A form without this visitor's token (a forged page, another site's form) changes nothing at all.
+        const stranger = visitor();
+        const strangerPage = await stranger.send({ method: 'GET', path: '/new' });
+        const token = { missing: undefined, forged: randomBytes(32).toString('base64url'), foreign: hidden(strangerPage.html, '_csrf') }[s.token];
+        const body = new URLSearchParams({ ...validForm, submissionKey: person.latestKey ?? '' });
+        if (token !== undefined) body.set('_csrf', token);
+        const before = await databaseFingerprint(db());
+        const path = s.endpoint.replace(':token', randomBytes(32).toString('base64url'));
+        const answer = await person.send({ method: 'POST', path, headers: formPost, body: body.toString() }, false);
+        expect(answer.status).toBe(403);
+        expect(await databaseFingerprint(db())).toBe(before);
+        break;
+      }
+    }
+  }
+
+  await expectLedgerWhole();
+  // Invariant 5: one visitor, one session row at most, however the session went.
+  expect(await countSessions(db())).toBeLessThanOrEqual(sessionsBefore + (person.hasPassedGuard ? 1 : 0));
+  await cancelOpenApplications();
+}
+
+describe(`portal sessions in random orders (seed ${seed})`, () => {
+  beforeAll(nextHours);
+
+  it('keeps every answer ours and the ledger whole through back, reload, replay, a second tab, submit and end', async () => {
+    await assertFuzz(fc.asyncProperty(sessionRun, playSession), runs.sessionOrder);
+    await expectLedgerWhole();
+  });
+});
