@@ -23,21 +23,35 @@ import { findApplicationBySubmissionKey } from '../../src/store/application-stor
 import { insertCoupons, listCouponNumbers } from '../../src/store/coupon-store.js';
 import { applications, outboxMessages } from '../../src/store/schema/tables.js';
 import { countSessions } from '../../src/store/session-store.js';
+import { FORM_BODY_LIMIT_BYTES } from '../../src/web/form-guard.js';
+import { cookieName, SessionHandle } from '../../src/web/session.js';
 import { validForm } from '../domain/input/fixtures.js';
 import { fuzzSeedFrom } from '../support/fuzz-seed.js';
+import {
+  bodySpec,
+  brokenCookies,
+  buildBody,
+  guardVerdict,
+  isSameOrigin,
+  linkSegment,
+  originHeaders,
+  type BodySpec,
+} from '../support/hostile-bodies.js';
 import { hostileText, markup } from '../support/hostile-text.js';
 import { databaseFingerprint, ledgerProblems } from '../support/ledger-problems.js';
 import { formFields } from '../support/portal-client.js';
-import { hidden, SITE_ORIGIN, Tab, Visitor, type CookiePolicy, type Lang } from '../support/visitor.js';
+import { guardRefusals, hidden, SITE_ORIGIN, Tab, Visitor, cookieOf, type CookiePolicy, type Lang } from '../support/visitor.js';
 import { couponParts, createWorld, demoSubscriber, type World } from '../support/world.js';
 
 const seed = fuzzSeedFrom(process.env['FUZZ_SEED']);
 /** Runs per property, bounded so that the file stays well under a minute on PGlite with two cores. */
-const runs = { sessionOrder: 100 };
+const runs = { sessionOrder: 100, hostile: 150 };
 
 let world: World;
+let sessionCookie: string;
 beforeAll(async () => {
   world = await createWorld();
+  sessionCookie = cookieName(world.web.isSecureCookie);
 });
 afterAll(async () => {
   await world?.close();
@@ -67,6 +81,8 @@ type Endpoint = (typeof endpoints)[number];
 const visitor = (policy: CookiePolicy = 'browser', lang?: Lang) => new Visitor(world.app, policy, lang);
 const db = () => world.database.db;
 const assertFuzz = <T>(property: fc.IAsyncProperty<[T]>, numRuns: number) => fc.assert(property, { seed, numRuns });
+/** The form token the app gives a cookie value: what a POST carrying that cookie must present. */
+const tokenFor = (cookieValue: string) => new SessionHandle({}, cookieValue, false, undefined, world.web.secrets.csrfKey).csrfToken();
 /** Invariant 4 over the whole database, every problem named. */
 const expectLedgerWhole = async () => expect((await ledgerProblems(db())).join('\n'), 'ledger problems').toBe('');
 /** Fresh rate-limit windows for each suite: no suite's counters limit another's visitors. */
@@ -344,5 +360,176 @@ describe(`portal sessions in random orders (seed ${seed})`, () => {
   it('keeps every answer ours and the ledger whole through back, reload, replay, a second tab, submit and end', async () => {
     await assertFuzz(fc.asyncProperty(sessionRun, playSession), runs.sessionOrder);
     await expectLedgerWhole();
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Hostile requests
+
+interface HostileRequest {
+  visitor: number;
+  method: string;
+  endpoint: Endpoint;
+  link: string;
+  body: BodySpec;
+  origin: Record<string, string>;
+  cookie: { kind: 'own' } | { kind: 'foreign' } | { kind: 'broken'; header: string; withOwn: boolean };
+  follow: boolean;
+}
+
+const hostileRequest: fc.Arbitrary<HostileRequest> = fc.record({
+  visitor: fc.nat({ max: 1 }),
+  method: fc.oneof({ weight: 12, arbitrary: fc.constant('POST') }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'PATCH', 'DELETE', 'OPTIONS', 'FOO') }),
+  // Every endpoint, the two that read a whole registration twice as often.
+  endpoint: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...endpoints) }, { weight: 1, arbitrary: fc.constantFrom<Endpoint>('/new/confirm', '/renew/confirm') }),
+  link: linkSegment,
+  body: bodySpec,
+  origin: originHeaders,
+  cookie: fc.oneof(
+    { weight: 8, arbitrary: fc.constant({ kind: 'own' as const }) },
+    { weight: 1, arbitrary: fc.constant({ kind: 'foreign' as const }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('broken' as const), header: brokenCookies, withOwn: fc.boolean() }) },
+  ),
+  follow: fc.boolean(),
+});
+
+/** Where a visitor stands before the hostile requests: nowhere, holding a form, at a confirmation, or past 送信. */
+type Prepared = 'fresh' | 'token' | 'newConfirm' | 'renewalConfirm' | 'newAccepted';
+interface HostileVisitor {
+  policy: CookiePolicy;
+  lang: Lang | undefined;
+  prepared: Prepared;
+}
+const hostileRun = fc.record({
+  visitors: fc.array(
+    fc.record({
+      policy: fc.constantFrom<CookiePolicy>('browser', 'browser', 'browser', 'first'),
+      lang: fc.constantFrom<Lang | undefined>('ja', 'en', undefined),
+      prepared: fc.constantFrom<Prepared>('fresh', 'token', 'token', 'newConfirm', 'newConfirm', 'renewalConfirm', 'newAccepted'),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
+  requests: fc.array(hostileRequest, { minLength: 1, maxLength: 4 }),
+});
+
+/** An application made through the portal once, to look up and to cancel by its mail's link. */
+let known: { acceptanceNumber: string; email: string; token: string } | undefined;
+
+async function prepare(person: Visitor, prepared: Prepared): Promise<Tab> {
+  const tab = new Tab(person);
+  const [coupon] = await availableCoupons(1);
+  const newForm = { ...validForm, ...couponParts(coupon!), applicationPassword: PASSWORD, applicationPasswordConfirm: PASSWORD };
+  switch (prepared) {
+    case 'fresh':
+      break;
+    case 'token':
+      await tab.go('/new');
+      break;
+    case 'newConfirm':
+      await tab.go('/new');
+      await tab.post('/new/confirm', newForm);
+      break;
+    case 'newAccepted':
+      await tab.go('/new');
+      await tab.post('/new/confirm', newForm);
+      await tab.post('/new/submit', { submissionKey: tab.lastKey ?? '' });
+      break;
+    case 'renewalConfirm':
+      if (await startRenewal(tab, renewable()[0])) await tab.post('/renew/confirm', { ...formFields(tab.html), ...couponParts(coupon!) });
+      break;
+  }
+  return tab;
+}
+
+async function ensureKnownApplication(): Promise<void> {
+  if (known !== undefined) return;
+  const tab = await prepare(visitor(), 'newAccepted');
+  const acceptanceNumber = /[NU]\d{6}-\d{6}/.exec(tab.html)?.[0] ?? '';
+  const [row] = await db().select({ id: applications.id, email: applications.email }).from(applications).where(eq(applications.acceptanceNumber, acceptanceNumber));
+  if (row === undefined) throw new Error('the hostile suites need one application to look up');
+  known = { acceptanceNumber, email: row.email, token: (await cancelTokenOf(row.id)) ?? '' };
+}
+
+/** The endpoint's own fields, as its page would post them. */
+async function ownFieldsOf(endpoint: Endpoint, tab: Tab): Promise<Record<string, string>> {
+  const [coupon] = await availableCoupons(1);
+  const s = demoSubscriber(world, 'renewable-expiring');
+  switch (endpoint) {
+    case '/renew/search':
+      return { email: s.email, password: s.password, certificateCode: s.certificateCode };
+    case '/renew/select':
+      return { certificateId: hidden(tab.html, 'certificateId') ?? '00000000-0000-0000-0000-000000000000' };
+    case '/renew/confirm':
+      return { ...formFields(tab.html), ...couponParts(coupon!) };
+    case '/new/confirm':
+      return { ...validForm, ...couponParts(coupon!), applicationPassword: PASSWORD, applicationPasswordConfirm: PASSWORD };
+    case '/renew/submit':
+    case '/new/submit':
+      return { submissionKey: tab.lastKey ?? '' };
+    case '/cancel/search':
+    case '/status/search':
+      return { acceptanceNumber: known?.acceptanceNumber ?? '', email: known?.email ?? '', password: PASSWORD };
+    case '/renew/back':
+    case '/new/back':
+    case '/cancel/confirm':
+    case '/cancel/link/:token':
+    case '/session/end':
+      return {};
+  }
+}
+
+/**
+ * The visitors get where they are going, then send the requests. With `isGuardChecked`,
+ * each first answer must also be the form guard's: 405 for other methods, 413 for a
+ * declared length over the limit, 403 from another origin, then 413/400/403 or a handler
+ * as the body and the token for the cookie actually sent say.
+ */
+async function playHostile(run: { visitors: HostileVisitor[]; requests: HostileRequest[] }, options: { isGuardChecked: boolean }): Promise<Visitor[]> {
+  // Only a visitor that keeps cookies gets past a first page (every later page rotates the session).
+  const people = run.visitors.map((v) => visitor(v.prepared === 'fresh' || v.prepared === 'token' ? v.policy : 'browser', v.lang));
+  const tabs: Tab[] = [];
+  for (const [i, v] of run.visitors.entries()) tabs.push(await prepare(people[i]!, v.prepared));
+  const stranger = visitor();
+  const foreignToken = hidden((await stranger.send({ method: 'GET', path: '/status' })).html, '_csrf') ?? '';
+
+  for (const r of run.requests) {
+    const tab = tabs[r.visitor % tabs.length]!;
+    const own = tab.visitor.cookieHeader();
+    const cookie = { own, foreign: stranger.cookieHeader(), broken: r.cookie.kind === 'broken' ? [r.cookie.header, r.cookie.withOwn ? own : ''].filter((c) => c !== '').join('; ') : '' }[r.cookie.kind];
+    const token = tab.csrf();
+    const built = await buildBody(r.body, token, foreignToken, await ownFieldsOf(r.endpoint, tab));
+    const path = r.endpoint.replace(':token', r.link === 'real' ? (known?.token ?? '') : r.link);
+    const answer = await tab.visitor.send({ method: r.method, path, headers: { ...r.origin, ...built.headers }, cookie, ...(built.body === undefined ? {} : { body: built.body }), isStreamed: built.isStreamed }, r.follow);
+    if (!options.isGuardChecked) continue;
+
+    const presented = cookieOf(cookie, sessionCookie);
+    const expectedToken = presented !== undefined && /^[A-Za-z0-9_-]{43}$/.test(presented) ? tokenFor(presented) : undefined;
+    const declared = built.headers['content-length'];
+    let expected = built.guard === 'fields' ? guardVerdict(built.fields, expectedToken) : built.guard;
+    if (declared !== undefined && !(Number(declared) <= FORM_BODY_LIMIT_BYTES)) expected = 413;
+    else if (!isSameOrigin(r.origin)) expected = 403;
+    if (!['GET', 'HEAD', 'POST'].includes(r.method)) expected = 405;
+    const where = `${r.method} ${path} (${r.body.kind})`;
+    if (expected === 'pass') expect(guardRefusals.has(answer.firstStatus), `${where} refused with ${answer.firstStatus}`).toBe(false);
+    else expect(answer.firstStatus, where).toBe(expected);
+  }
+  return people;
+}
+
+describe(`hostile requests to every form endpoint (seed ${seed})`, () => {
+  beforeAll(async () => {
+    nextHours();
+    await ensureKnownApplication();
+  });
+
+  it('answers with our page and the form guard’s contract, and writes nothing partial', async () => {
+    await assertFuzz(
+      fc.asyncProperty(hostileRun, async (run) => {
+        await playHostile(run, { isGuardChecked: true });
+        await expectLedgerWhole();
+        await cancelOpenApplications();
+      }),
+      runs.hostile,
+    );
   });
 });
