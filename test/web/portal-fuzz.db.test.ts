@@ -34,8 +34,11 @@ import {
   guardVerdict,
   isSameOrigin,
   linkSegment,
+  namePiece,
   originHeaders,
+  valuePiece,
   type BodySpec,
+  type CsrfPlacement,
 } from '../support/hostile-bodies.js';
 import { hostileText, markup } from '../support/hostile-text.js';
 import { databaseFingerprint, ledgerProblems } from '../support/ledger-problems.js';
@@ -45,7 +48,7 @@ import { couponParts, createWorld, demoSubscriber, type World } from '../support
 
 const seed = fuzzSeedFrom(process.env['FUZZ_SEED']);
 /** Runs per property, bounded so that the file stays well under a minute on PGlite with two cores. */
-const runs = { sessionOrder: 100, hostile: 150 };
+const runs = { sessionOrder: 100, hostile: 150, sessionRows: 60, getOnly: 80 };
 
 let world: World;
 let sessionCookie: string;
@@ -77,6 +80,32 @@ const endpoints = [
   '/session/end',
 ] as const;
 type Endpoint = (typeof endpoints)[number];
+
+/** The GET pages the form endpoints redirect to, and their neighbours. */
+const pages = [
+  '/',
+  '/new',
+  '/new/confirm',
+  '/new/accepted',
+  '/renew',
+  '/renew/not-found',
+  '/renew/select',
+  '/renew/form',
+  '/renew/confirm',
+  '/renew/accepted',
+  '/cancel',
+  '/cancel/not-found',
+  '/cancel/confirm',
+  '/cancel/done',
+  '/cancel/link/:token',
+  '/cancel/link/:token/done',
+  '/status',
+  '/status/not-found',
+  '/status/view',
+  '/session/ended',
+  '/help',
+  '/maintenance',
+] as const;
 
 const visitor = (policy: CookiePolicy = 'browser', lang?: Lang) => new Visitor(world.app, policy, lang);
 const db = () => world.database.db;
@@ -531,5 +560,98 @@ describe(`hostile requests to every form endpoint (seed ${seed})`, () => {
       }),
       runs.hostile,
     );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Session rows
+
+describe(`session rows (seed ${seed})`, () => {
+  beforeAll(async () => {
+    nextHours();
+    await ensureKnownApplication();
+  });
+
+  it('stay bounded by the visitors whose POSTs got past the form guard', async () => {
+    // Mostly the endpoints' own forms with this visitor's token: the posts that may store something.
+    const ownForm: fc.Arbitrary<BodySpec> = fc.record({
+      kind: fc.constant('form' as const),
+      contentType: fc.constant('application/x-www-form-urlencoded'),
+      isReal: fc.constant(true),
+      entries: fc.array(fc.record({ name: namePiece, value: valuePiece, isBeforeReal: fc.boolean() }), { maxLength: 2 }),
+      csrf: fc.constantFrom<CsrfPlacement>('last', 'last', 'last', 'missing'),
+    });
+    const request: fc.Arbitrary<HostileRequest> = fc.record({
+      visitor: fc.nat({ max: 2 }),
+      method: fc.constant('POST'),
+      endpoint: fc.oneof({ weight: 2, arbitrary: fc.constantFrom<Endpoint>('/new/confirm', '/renew/search', '/cancel/search', '/status/search') }, { weight: 1, arbitrary: fc.constantFrom(...endpoints) }),
+      link: linkSegment,
+      body: fc.oneof({ weight: 4, arbitrary: ownForm }, { weight: 1, arbitrary: bodySpec }),
+      origin: fc.constant({ origin: SITE_ORIGIN }),
+      cookie: fc.constant({ kind: 'own' as const }),
+      follow: fc.boolean(),
+    });
+    const run = fc.record({
+      visitors: fc.array(fc.record({ policy: fc.constantFrom<CookiePolicy>('browser', 'first', 'first', 'none'), lang: fc.constant(undefined), prepared: fc.constant<Prepared>('token') }), { minLength: 1, maxLength: 3 }),
+      requests: fc.array(request, { minLength: 2, maxLength: 6 }),
+    });
+    await assertFuzz(
+      fc.asyncProperty(run, async (r) => {
+        const before = await countSessions(db());
+        const people = await playHostile(r, { isGuardChecked: false });
+        const owners = people.filter((p) => p.hasPassedGuard).length;
+        expect(await countSessions(db()), `session rows for ${owners} visitors past the guard`).toBeLessThanOrEqual(before + owners);
+        await cancelOpenApplications();
+      }),
+      runs.sessionRows,
+    );
+  });
+
+  it('are never created by GETs, with a cookie or without', async () => {
+    const pageVisit = fc.record({
+      page: fc.constantFrom(...pages),
+      query: fc.constantFrom('', '?x=1', '?next=%2F%2Fevil.example', '?%FF=%00', '?<script>fz</script>'),
+      method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD'),
+      link: linkSegment,
+    });
+    const getOnlyRun = fc.record({
+      cookie: fc.oneof(fc.constant('none'), fc.constant('minted'), fc.constant('unknownId'), brokenCookies.map((header) => `broken:${header}`)),
+      lang: fc.constantFrom<Lang | undefined>('ja', 'en', undefined),
+      visits: fc.array(pageVisit, { minLength: 1, maxLength: 6 }),
+    });
+    await assertFuzz(
+      fc.asyncProperty(getOnlyRun, async (run) => {
+        const before = await databaseFingerprint(db());
+        const person = visitor(run.cookie === 'none' ? 'none' : 'browser', run.lang);
+        if (run.cookie === 'unknownId') person.jar.set(sessionCookie, randomBytes(32).toString('base64url'));
+        const cookie = run.cookie.startsWith('broken:') ? run.cookie.slice('broken:'.length) : undefined;
+        for (const visit of run.visits) {
+          const path = `${visit.page.replace(':token', visit.link === 'real' ? randomBytes(32).toString('base64url') : visit.link)}${visit.query}`;
+          await person.send({ method: visit.method, path, ...(cookie === undefined ? {} : { cookie }) });
+        }
+        expect(await databaseFingerprint(db())).toBe(before);
+      }),
+      runs.getOnly,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+describe('defects found by fuzzing', () => {
+  beforeAll(nextHours);
+
+  it('gives a client that keeps its first cookie one session row, however often it posts', async () => {
+    // Found by 'session rows stay bounded…': a GET, then the same POST again and again with
+    // the cookie and token of that GET (a script that ignores Set-Cookie, or a replay).
+    const person = visitor('first');
+    const tab = new Tab(person);
+    await tab.go('/new');
+    const before = await countSessions(db());
+    for (let i = 0; i < 3; i++) {
+      const answer = await person.send({ method: 'POST', path: '/new/confirm', headers: formPost, body: `_csrf=${tab.csrf()}` }, false);
+      expect(answer.status).toBe(303);
+    }
+    expect((await countSessions(db())) - before, 'session rows made by one client').toBeLessThanOrEqual(1);
   });
 });
