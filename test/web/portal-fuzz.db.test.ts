@@ -638,6 +638,34 @@ describe(`session rows (seed ${seed})`, () => {
 
 // ---------------------------------------------------------------------------
 
+describe('rate limits', () => {
+  beforeAll(nextHours);
+
+  it('answer 429 with our page in the visitor’s language, on every limited form', async () => {
+    const s = demoSubscriber(world, 'too-early');
+    const newForm = async () => ({ ...validForm, ...couponParts((await availableCoupons(1))[0]!), applicationPassword: PASSWORD, applicationPasswordConfirm: PASSWORD });
+    const limited: { path: string; page: string; lang: Lang; fields: () => Promise<Record<string, string>> }[] = [
+      { path: '/renew/search', page: '/renew', lang: 'ja', fields: () => Promise.resolve({ email: s.email, password: 'wrong-pass-1', certificateCode: s.certificateCode }) },
+      { path: '/cancel/search', page: '/cancel', lang: 'en', fields: () => Promise.resolve({ acceptanceNumber: 'N261127-000001', email: 'x@example.jp', password: 'wrong-pass-1' }) },
+      { path: '/status/search', page: '/status', lang: 'ja', fields: () => Promise.resolve({ acceptanceNumber: 'U261127-000002', email: 'x@example.jp', password: 'wrong-pass-1' }) },
+      // The coupon check at 次へ: 30 an hour per client.
+      { path: '/new/confirm', page: '/new', lang: 'en', fields: newForm },
+    ];
+    for (const limit of limited) {
+      const tab = new Tab(visitor('browser', limit.lang));
+      const statuses: number[] = [];
+      for (let i = 0; i < 40 && !statuses.includes(429); i++) {
+        await tab.go(limit.page);
+        statuses.push((await tab.post(limit.path, await limit.fields())).status);
+      }
+      expect(statuses, limit.path).toContain(429);
+      expect(tab.html, limit.path).toContain(limit.lang === 'ja' ? '試行回数が上限に達しました' : 'Too many attempts');
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+
 describe('defects found by fuzzing', () => {
   beforeAll(nextHours);
 
