@@ -10,6 +10,7 @@ import { insertSubscriber, updateSubscriberRegistration } from '../store/subscri
 import { queueApplicationMail } from './application-mail.js';
 import type { RaDeps } from './deps.js';
 import { hashCertificateCode } from './find-renewable-certificates.js';
+import { finaliseDueApplication } from './finalise-applications.js';
 import { reviewViewOf } from './review-application.js';
 
 export type DecisionCode = ReviewRefusal | 'review.unknown' | 'review.vettingExpired' | 'review.reasonRequired' | 'review.noteTooLong';
@@ -33,6 +34,8 @@ export async function approveApplication(deps: RaDeps, input: { applicationId: s
     const view = await reviewViewOf(tx, application, deps.review.requiredApprovals);
     const refusal = reviewRefusal('approve', input.operatorId, view, now);
     if (refusal !== undefined) return { ok: false, code: refusal };
+    // Due but not yet finalised by the job: final acceptance first (the coupon is consumed), then the decision.
+    if (application.state === 'provisional') await finaliseDueApplication(tx, deps, application, now);
 
     // Step 2: a renewal may reuse the last vetting for 825 days, no longer.
     const previous = application.kind === 'renewal' && application.subscriberId !== null ? await findSubscriberVetting(tx, application.subscriberId) : undefined;
@@ -107,6 +110,7 @@ export async function rejectApplication(deps: RaDeps, input: { applicationId: st
     if (application === undefined) return { ok: false, code: 'review.unknown' };
     const refusal = reviewRefusal('reject', input.operatorId, await reviewViewOf(tx, application, deps.review.requiredApprovals), now);
     if (refusal !== undefined) return { ok: false, code: refusal };
+    if (application.state === 'provisional') await finaliseDueApplication(tx, deps, application, now);
     await insertDecision(tx, { applicationId: application.id, operatorId: input.operatorId, decision: 'reject', reasonCode: reason, note, isVettingRedone: false, at: now });
     const isDecided = await markDecided(tx, application.id, { state: 'rejected', at: now, rejectionReason: reason, rejectionNote: note });
     if (!isDecided) throw new Error(`application ${application.id} left the final state while locked`);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { ApplicationKind, ApplicationState } from '../domain/application-state.js';
 import type { Db, Tx } from './db.js';
 import { applications, coupons, operators, pickupCredentials, reviewDecisions, subscribers, type RegistrationJson } from './schema/tables.js';
@@ -111,6 +111,7 @@ export interface ReviewedApplication {
   claimExpiresAt: Date | null;
   rejectionReason: string | null;
   rejectionNote: string | null;
+  couponId: string;
   couponNumber: string;
   partner: string;
 }
@@ -133,6 +134,7 @@ const reviewedColumns = {
   claimExpiresAt: applications.claimExpiresAt,
   rejectionReason: applications.rejectionReason,
   rejectionNote: applications.rejectionNote,
+  couponId: applications.couponId,
   couponNumber: coupons.number,
   partner: coupons.partner,
 };
@@ -204,12 +206,10 @@ export async function markDecided(
       decidedAt: change.at,
       claimedBy: null,
       claimExpiresAt: null,
-      // A due provisional application is final; the job may simply not have run.
-      finalisedAt: sql`coalesce(${applications.finalisedAt}, ${applications.finalAt})`,
       ...(change.subscriberId === undefined ? {} : { subscriberId: change.subscriberId }),
       ...(change.rejectionReason === undefined ? {} : { rejectionReason: change.rejectionReason, rejectionNote: change.rejectionNote ?? null }),
     })
-    .where(and(eq(applications.id, id), inArray(applications.state, ['provisional', 'final'])))
+    .where(and(eq(applications.id, id), eq(applications.state, 'final')))
     .returning({ id: applications.id });
   return rows.length === 1;
 }

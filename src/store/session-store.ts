@@ -1,4 +1,4 @@
-import { eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { sessions } from './schema/tables.js';
 
@@ -22,15 +22,19 @@ export async function loadSession(
  */
 export async function storeSession(
   db: Db,
-  session: { idHash: string; replacesIdHash: string | undefined; data: Record<string, unknown>; createdAt: Date; expiresAt: Date },
+  session: { idHash: string; replacesIdHash: string | undefined; formCookieHash?: string | undefined; data: Record<string, unknown>; createdAt: Date; expiresAt: Date },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     if (session.replacesIdHash !== undefined && session.replacesIdHash !== session.idHash) {
       await tx.delete(sessions).where(eq(sessions.idHash, session.replacesIdHash));
     }
+    // One live session per browser: a new row replaces whatever that browser's form cookie made before.
+    if (session.formCookieHash !== undefined) {
+      await tx.delete(sessions).where(and(eq(sessions.formCookieHash, session.formCookieHash), ne(sessions.idHash, session.idHash)));
+    }
     await tx
       .insert(sessions)
-      .values({ idHash: session.idHash, data: session.data, createdAt: session.createdAt, expiresAt: session.expiresAt })
+      .values({ idHash: session.idHash, data: session.data, formCookieHash: session.formCookieHash ?? null, createdAt: session.createdAt, expiresAt: session.expiresAt })
       .onConflictDoUpdate({ target: sessions.idHash, set: { data: session.data, expiresAt: session.expiresAt } });
   });
 }

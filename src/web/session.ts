@@ -270,6 +270,7 @@ export function sessions(deps: WebDeps): MiddlewareHandler<WebEnv> {
       await storeSession(deps.db, {
         idHash,
         replacesIdHash: handle.replacesIdHash,
+        formCookieHash: formCookie.value === undefined ? undefined : hashId(`form:${formCookie.value}`),
         data: handle.data as Record<string, unknown>,
         createdAt,
         expiresAt: new Date(now.getTime() + SESSION_IDLE_MS),

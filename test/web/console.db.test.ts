@@ -182,8 +182,12 @@ describe('review', () => {
     expect(reviewer.client.lastHtml).toContain('審査を開始しました。');
     await reviewer.client.post(`/console/applications/${id}/approve`, {});
     expect(reviewer.client.lastHtml).toContain('承認しました。');
-    const [row] = await world.database.db.select({ state: applications.state, subscriberId: applications.subscriberId }).from(applications).where(eq(applications.id, id));
+    const [row] = await world.database.db.select({ state: applications.state, subscriberId: applications.subscriberId, couponId: applications.couponId }).from(applications).where(eq(applications.id, id));
     expect(row?.state).toBe('approved');
+    // The job had not run: the approval did the final acceptance first, so the coupon is consumed.
+    const [coupon] = await world.database.db.select({ state: coupons.state }).from(coupons).where(eq(coupons.id, row!.couponId));
+    expect(coupon?.state).toBe('consumed');
+    expect(await world.database.db.select({ id: outboxMessages.id }).from(outboxMessages).where(eq(outboxMessages.dedupeKey, `application.final:${id}`))).toHaveLength(1);
     const [subscriber] = await world.database.db.select({ vettedAt: subscribers.vettedAt }).from(subscribers).where(eq(subscribers.id, row!.subscriberId!));
     expect(subscriber?.vettedAt?.getTime()).toBe(world.clock.now().getTime());
     const [mail] = await world.database.db.select({ subject: outboxMessages.subject, text: outboxMessages.textBody }).from(outboxMessages).where(eq(outboxMessages.dedupeKey, `application.approved:${id}`));
@@ -208,7 +212,7 @@ describe('review', () => {
     const [row] = await world.database.db.select({ state: applications.state, couponId: applications.couponId }).from(applications).where(eq(applications.id, id));
     expect(row?.state).toBe('rejected');
     const [coupon] = await world.database.db.select({ state: coupons.state }).from(coupons).where(eq(coupons.id, row!.couponId));
-    expect(coupon?.state).not.toBe('available');
+    expect(coupon?.state).toBe('consumed');
     const [mail] = await world.database.db.select({ text: outboxMessages.textBody }).from(outboxMessages).where(eq(outboxMessages.dedupeKey, `application.rejected:${id}`));
     expect(mail?.text).toContain('ご本人様の確認ができませんでした。');
     expect(mail?.text).toContain('在籍確認の電話がつながりませんでした。');
@@ -261,8 +265,9 @@ describe('review', () => {
     // The first approver can neither claim it again nor approve a second time.
     expect(await changeClaim(fourEyes, { applicationId: id, operatorId: a, action: 'claim' })).toEqual({ ok: false, code: 'review.alreadyApproved' });
     expect(await approveApplication(fourEyes, { applicationId: id, operatorId: a, isVettingRedone: true })).toEqual({ ok: false, code: 'review.notClaimed' });
+    // Final (the first approval did the final acceptance the job had not done yet), not decided.
     const [row] = await world.database.db.select({ state: applications.state }).from(applications).where(eq(applications.id, id));
-    expect(row?.state).toBe('provisional');
+    expect(row?.state).toBe('final');
     expect((await changeClaim(fourEyes, { applicationId: id, operatorId: b, action: 'claim' })).ok).toBe(true);
     expect(await approveApplication(fourEyes, { applicationId: id, operatorId: b, isVettingRedone: true })).toEqual({ ok: true, value: { isComplete: true, approvals: 2 } });
   });

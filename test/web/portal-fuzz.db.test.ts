@@ -24,7 +24,7 @@ import { insertCoupons, listCouponNumbers } from '../../src/store/coupon-store.j
 import { applications, outboxMessages } from '../../src/store/schema/tables.js';
 import { countSessions } from '../../src/store/session-store.js';
 import { FORM_BODY_LIMIT_BYTES } from '../../src/web/form-guard.js';
-import { cookieName, SessionHandle } from '../../src/web/session.js';
+import { cookieName, formCookieName, SessionHandle } from '../../src/web/session.js';
 import { validForm } from '../domain/input/fixtures.js';
 import { fuzzSeedFrom } from '../support/fuzz-seed.js';
 import {
@@ -51,9 +51,11 @@ const seed = fuzzSeedFrom(process.env['FUZZ_SEED']);
 const runs = { sessionOrder: 100, hostile: 150, sessionRows: 60, getOnly: 80 };
 
 let world: World;
+let formCookie: string;
 let sessionCookie: string;
 beforeAll(async () => {
   world = await createWorld();
+  formCookie = formCookieName(world.web.isSecureCookie);
   sessionCookie = cookieName(world.web.isSecureCookie);
 });
 afterAll(async () => {
@@ -111,7 +113,7 @@ const visitor = (policy: CookiePolicy = 'browser', lang?: Lang) => new Visitor(w
 const db = () => world.database.db;
 const assertFuzz = <T>(property: fc.IAsyncProperty<[T]>, numRuns: number) => fc.assert(property, { seed, numRuns });
 /** The form token the app gives a cookie value: what a POST carrying that cookie must present. */
-const tokenFor = (cookieValue: string) => new SessionHandle({}, cookieValue, false, undefined, world.web.secrets.csrfKey).csrfToken();
+const tokenFor = (formCookieValue: string) => new SessionHandle({}, undefined, false, undefined, formCookieValue, world.web.secrets.csrfKey).csrfToken();
 /** Invariant 4 over the whole database, every problem named. */
 const expectLedgerWhole = async () => expect((await ledgerProblems(db())).join('\n'), 'ledger problems').toBe('');
 /** Fresh rate-limit windows for each suite: no suite's counters limit another's visitors. */
@@ -531,7 +533,7 @@ async function playHostile(run: { visitors: HostileVisitor[]; requests: HostileR
     const answer = await tab.visitor.send({ method: r.method, path, headers: { ...r.origin, ...built.headers }, cookie, ...(built.body === undefined ? {} : { body: built.body }), isStreamed: built.isStreamed }, r.follow);
     if (!options.isGuardChecked) continue;
 
-    const presented = cookieOf(cookie, sessionCookie);
+    const presented = cookieOf(cookie, formCookie);
     const expectedToken = presented !== undefined && /^[A-Za-z0-9_-]{43}$/.test(presented) ? tokenFor(presented) : undefined;
     const declared = built.headers['content-length'];
     let expected = built.guard === 'fields' ? guardVerdict(built.fields, expectedToken) : built.guard;

@@ -23,6 +23,21 @@ const jaconv: Jaconv =
  * Strips surrounding white space, half- and full-width (U+0020, U+3000, tabs, NBSP …).
  * `String.prototype.trim` removes every Unicode White_Space character plus U+FEFF.
  */
+/**
+ * `step` applied until the text no longer changes (at most a few times): removing a
+ * separator can bring a combining mark next to its base, and NFKC then composes it; a
+ * second pass must find nothing left to do (a property test holds every normaliser to it).
+ */
+function settled(s: string, step: (value: string) => string): string {
+  let out = step(s);
+  for (let i = 0; i < 4; i++) {
+    const again = step(out);
+    if (again === out) return out;
+    out = again;
+  }
+  return out;
+}
+
 export function trimSpaces(s: string): string {
   return s.trim();
 }
@@ -50,7 +65,7 @@ const digitSeparators = new RegExp(`[${dashLike}\\s]`, 'gu');
  * "０３-３２７１-７０１１" becomes "0332717011".
  */
 export function normaliseDigits(s: string): string {
-  return trimSpaces(s).normalize('NFKC').replace(digitSeparators, '');
+  return settled(s, (v) => trimSpaces(v).normalize('NFKC').replace(digitSeparators, ''));
 }
 
 /**
@@ -58,12 +73,12 @@ export function normaliseDigits(s: string): string {
  * common Japanese notation "03(3271)7011", which is equally unambiguous.
  */
 export function normalisePhone(s: string): string {
-  return normaliseDigits(s).replace(/[()]/gu, '');
+  return settled(s, (v) => normaliseDigits(v).replace(/[()]/gu, ''));
 }
 
 /** Postal codes: as {@link normaliseDigits}, and a leading postal mark 〒 is dropped. */
 export function normalisePostalCode(s: string): string {
-  return normaliseDigits(s).replace(/^〒/u, '');
+  return settled(s, (v) => normaliseDigits(v).replace(/^〒+/u, ''));
 }
 
 /** One 8-digit box of the coupon number. */
@@ -85,6 +100,10 @@ const kanaLongVowelVariants = new RegExp(`[${dashLike}]`, 'gu');
  * every run of spaces → one full-width space. "ﾍﾞﾘ  たろう" → "ベリ　タロウ".
  */
 export function normaliseKana(s: string): string {
+  return settled(s, kanaStep);
+}
+
+function kanaStep(s: string): string {
   const fullWidth = jaconv
     .toZenKana(trimSpaces(s))
     // jaconv turns a lone ﾞ/ﾟ into the spacing ゛/゜; NFKC would then insert a space
@@ -92,12 +111,15 @@ export function normaliseKana(s: string): string {
     .replace(/\u309B/gu, '\u3099')
     .replace(/\u309C/gu, '\u309A')
     .normalize('NFKC');
-  return jaconv
-    .toKatakana(fullWidth)
-    .replace(/\u309D/gu, '\u30FD') // ゝ → ヽ (jaconv stops at ゖ)
-    .replace(/\u309E/gu, '\u30FE') // ゞ → ヾ
-    .replace(kanaLongVowelVariants, 'ー')
-    .replace(/\s+/gu, '\u3000');
+  return trimSpaces(
+    jaconv
+      .toKatakana(fullWidth)
+      .replace(/\u309D/gu, '\u30FD') // ゝ → ヽ (jaconv stops at ゖ)
+      .replace(/\u309E/gu, '\u30FE') // ゞ → ヾ
+      .replace(kanaLongVowelVariants, 'ー')
+      // NFKC can put a space where there was none (¨ → space + mark): trimmed again here.
+      .replace(/\s+/gu, '\u3000'),
+  );
 }
 
 /**
@@ -106,6 +128,10 @@ export function normaliseKana(s: string): string {
  * letters stay as typed (the seed's own example is 「八重洲2-8-1」).
  */
 export function normaliseFullWidthText(s: string): string {
+  return settled(s, normaliseFullWidthTextStep);
+}
+
+function normaliseFullWidthTextStep(s: string): string {
   return jaconv.toZenKana(trimSpaces(s)).normalize('NFC');
 }
 
@@ -114,6 +140,10 @@ export function normaliseFullWidthText(s: string): string {
  * digits, symbols and the full-width space to ASCII; validation follows.
  */
 export function normaliseRomajiText(s: string): string {
+  return settled(s, normaliseRomajiTextStep);
+}
+
+function normaliseRomajiTextStep(s: string): string {
   return trimSpaces(trimSpaces(s).normalize('NFKC'));
 }
 
@@ -122,6 +152,10 @@ export function normaliseRomajiText(s: string): string {
  * part keeps its case: RFC 5321 §2.4 lets the receiving host treat it case-sensitively.
  */
 export function normaliseEmail(s: string): string {
+  return settled(s, normaliseEmailStep);
+}
+
+function normaliseEmailStep(s: string): string {
   const folded = trimSpaces(trimSpaces(s).normalize('NFKC'));
   const at = folded.lastIndexOf('@');
   if (at < 0) {

@@ -186,10 +186,15 @@ export const sessions = pgTable(
   {
     idHash: text('id_hash').primaryKey(),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    /**
+     * SHA-256 of the form cookie of the browser that made it: one live session per browser,
+     * however often a client posts with a session cookie it was told to replace.
+     */
+    formCookieHash: text('form_cookie_hash'),
     createdAt: instant('created_at').notNull(),
     expiresAt: instant('expires_at').notNull(),
   },
-  (t) => [index('sessions_expires_at_idx').on(t.expiresAt)],
+  (t) => [index('sessions_expires_at_idx').on(t.expiresAt), index('sessions_form_cookie_idx').on(t.formCookieHash)],
 );
 
 export const rateLimits = pgTable('rate_limits', {
