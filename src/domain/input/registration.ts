@@ -317,6 +317,15 @@ export function couponNumberFromParts(part1: string, part2: string): string | un
   return eightDigits.test(a) && eightDigits.test(b) ? `${a}${b}` : undefined;
 }
 
+/**
+ * A whole coupon number as an operator types or pastes it: 16 digits, 8-8, with spaces,
+ * any dash or full-width digits (normalised as the form's boxes are), or undefined.
+ */
+export function couponNumberFromText(text: string): string | undefined {
+  const digits = normaliseCouponPart(text);
+  return /^\d{16}$/u.test(digits) ? digits : undefined;
+}
+
 /** '1234567812345670' → '12345678-12345670'. Throws unless given 16 digits: a bug. */
 export function formatCouponNumber(digits16: string): string {
   if (!/^\d{16}$/u.test(digits16)) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   couponNumberFromParts,
+  couponNumberFromText,
   formatCouponNumber,
   isValidCouponChecksum,
   makeCouponNumber,
@@ -66,6 +67,19 @@ describe(couponNumberFromParts.name, () => {
   it('returns undefined unless both boxes hold 8 digits', () => {
     expect(couponNumberFromParts('4111111', '11111111')).toBeUndefined();
     expect(couponNumberFromParts('41111111', '')).toBeUndefined();
+  });
+});
+
+describe(couponNumberFromText.name, () => {
+  it.each(['1234567812345670', '12345678-12345670', '１２３４５６７８－１２３４５６７０', ' 12345678 12345670 ', '1234-5678-1234-5670', '12345678ー12345670'])(
+    'reads %j as 1234567812345670',
+    (text) => {
+      expect(couponNumberFromText(text)).toBe('1234567812345670');
+    },
+  );
+
+  it.each(['', '123456781234567', '12345678123456701', '12345678_12345670', '1234567a12345670'])('refuses %j, which is not 16 digits', (text) => {
+    expect(couponNumberFromText(text)).toBeUndefined();
   });
 });
 
