@@ -18,11 +18,22 @@ export function nextCouponState(state: CouponState, event: CouponEvent): CouponS
   return transitions[state][event];
 }
 
-/** Why a coupon in `state` cannot be used for a new application. */
-export function couponUnusableCode(state: CouponState): 'coupon.locked' | 'coupon.consumed' | 'coupon.void' | undefined {
-  switch (state) {
+export type CouponUnusableCode = 'coupon.locked' | 'coupon.consumed' | 'coupon.void' | 'coupon.expired';
+
+/**
+ * Whether a coupon's time is up: it can be locked only before `expiresAt`, the first
+ * instant after its expiry date in Japan (null: demo and older coupons never expire).
+ * A coupon locked in time is still consumed or released after it.
+ */
+export function isCouponExpired(expiresAt: Date | null, now: Date): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= now.getTime();
+}
+
+/** Why a coupon cannot be used for a new application at `now`; the ledger state comes first. */
+export function couponUnusableCode(coupon: { state: CouponState; expiresAt: Date | null }, now: Date): CouponUnusableCode | undefined {
+  switch (coupon.state) {
     case 'available':
-      return undefined;
+      return isCouponExpired(coupon.expiresAt, now) ? 'coupon.expired' : undefined;
     case 'locked':
       return 'coupon.locked';
     case 'consumed':

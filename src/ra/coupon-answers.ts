@@ -1,4 +1,4 @@
-import { couponUnusableCode } from '../domain/coupon-state.js';
+import { couponUnusableCode, type CouponUnusableCode } from '../domain/coupon-state.js';
 import { findCouponByNumber } from '../store/coupon-store.js';
 import type { Db, Tx } from '../store/db.js';
 import { countAttempt } from '../store/rate-limit-store.js';
@@ -15,13 +15,13 @@ import type { CoreDeps } from './deps.js';
 export const couponCheckLimit = { max: 30, windowMs: 60 * 60_000 };
 export const couponRefusalCeiling = { max: 60, windowMs: 60_000 };
 
-export type CouponRefusalCode = 'coupon.unknown' | 'coupon.locked' | 'coupon.consumed' | 'coupon.void';
+export type CouponRefusalCode = 'coupon.unknown' | CouponUnusableCode;
 export type CouponAnswerCode = CouponRefusalCode | 'coupon.checkUnavailable';
 
-/** Why `couponNumber` cannot be used now (a read: nothing is locked), or undefined. */
-export async function couponRefusalOf(db: Db | Tx, couponNumber: string): Promise<CouponRefusalCode | undefined> {
+/** Why `couponNumber` cannot be used at `now` (a read: nothing is locked), or undefined. */
+export async function couponRefusalOf(db: Db | Tx, couponNumber: string, now: Date): Promise<CouponRefusalCode | undefined> {
   const coupon = await findCouponByNumber(db, couponNumber);
-  return coupon === undefined ? 'coupon.unknown' : couponUnusableCode(coupon.state);
+  return coupon === undefined ? 'coupon.unknown' : couponUnusableCode(coupon, now);
 }
 
 /** The refusal as the subscriber is told it: specific while under the ceiling, generic past it. */
@@ -36,11 +36,12 @@ export type CouponCheckResult = { ok: true } | { ok: false; code: CouponAnswerCo
 
 /** 「次へ」: is the coupon usable? A read, no lock; 「送信」 stays the one place that locks. */
 export async function checkCoupon(deps: CoreDeps, input: { couponNumber: string; clientKey: string }): Promise<CouponCheckResult> {
-  const count = await countAttempt(deps.db, `coupon-check:client:${input.clientKey}`, deps.clock.now(), couponCheckLimit.windowMs);
+  const now = deps.clock.now();
+  const count = await countAttempt(deps.db, `coupon-check:client:${input.clientKey}`, now, couponCheckLimit.windowMs);
   if (count > couponCheckLimit.max) {
     deps.log.warn({ event: 'coupon.check.rateLimited', count }, 'coupon checks rate-limited');
     return { ok: false, code: 'coupon.rateLimited' };
   }
-  const refusal = await couponRefusalOf(deps.db, input.couponNumber);
+  const refusal = await couponRefusalOf(deps.db, input.couponNumber, now);
   return refusal === undefined ? { ok: true } : { ok: false, code: await answerCouponRefusal(deps, refusal) };
 }

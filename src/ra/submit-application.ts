@@ -104,7 +104,7 @@ export async function submitApplication(deps: RaDeps, input: ApplicationSubmissi
       const applicationId = randomUUID();
       const coupon = await lockAvailableCoupon(tx, couponNumber, applicationId, now, actor);
       if (coupon === undefined) {
-        const refusal = (await couponRefusalOf(tx, couponNumber)) ?? 'coupon.locked';
+        const refusal = (await couponRefusalOf(tx, couponNumber, now)) ?? 'coupon.locked';
         return twinOr({ ok: false, code: 'coupon.refused', refusal });
       }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { CouponState } from '../domain/coupon-state.js';
 import type { Db, Tx } from './db.js';
 import { couponEvents, coupons } from './schema/tables.js';
@@ -9,6 +9,8 @@ export interface CouponRow {
   partner: string;
   state: CouponState;
   applicationId: string | null;
+  /** The first instant it can no longer be locked (null: it never expires). */
+  expiresAt: Date | null;
 }
 
 const couponColumns = {
@@ -17,6 +19,7 @@ const couponColumns = {
   partner: coupons.partner,
   state: coupons.state,
   applicationId: coupons.applicationId,
+  expiresAt: coupons.expiresAt,
 };
 
 export async function insertCoupons(
@@ -46,8 +49,9 @@ export async function findCouponByNumber(db: Db | Tx, number: string): Promise<C
 }
 
 /**
- * Lock an available coupon for an application. The conditional UPDATE is the guard:
- * of any number of concurrent callers exactly one sees the row still available.
+ * Lock an available, unexpired coupon for an application. The conditional UPDATE is the
+ * guard: of any number of concurrent callers exactly one sees the row still available,
+ * and none sees it once `now` has reached its expiry (isCouponExpired, in SQL).
  */
 export async function lockAvailableCoupon(
   tx: Tx,
@@ -59,7 +63,7 @@ export async function lockAvailableCoupon(
   const [row] = await tx
     .update(coupons)
     .set({ state: 'locked', applicationId, updatedAt: now })
-    .where(and(eq(coupons.number, number), eq(coupons.state, 'available')))
+    .where(and(eq(coupons.number, number), eq(coupons.state, 'available'), or(isNull(coupons.expiresAt), gt(coupons.expiresAt, now))))
     .returning(couponColumns);
   if (row !== undefined) {
     await tx.insert(couponEvents).values({ couponId: row.id, at: now, fromState: 'available', toState: 'locked', applicationId, actor });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { couponUnusableCode, nextCouponState } from '../../src/domain/coupon-state.js';
+import { couponUnusableCode, isCouponExpired, nextCouponState } from '../../src/domain/coupon-state.js';
 
 describe(nextCouponState.name, () => {
   it('follows available → locked → consumed', () => {
@@ -21,10 +21,35 @@ describe(nextCouponState.name, () => {
 });
 
 describe(couponUnusableCode.name, () => {
+  const now = new Date('2027-03-31T14:59:59.999Z');
   it('names why a coupon cannot be used', () => {
-    expect(couponUnusableCode('available')).toBeUndefined();
-    expect(couponUnusableCode('locked')).toBe('coupon.locked');
-    expect(couponUnusableCode('consumed')).toBe('coupon.consumed');
-    expect(couponUnusableCode('void')).toBe('coupon.void');
+    expect(couponUnusableCode({ state: 'available', expiresAt: null }, now)).toBeUndefined();
+    expect(couponUnusableCode({ state: 'locked', expiresAt: null }, now)).toBe('coupon.locked');
+    expect(couponUnusableCode({ state: 'consumed', expiresAt: null }, now)).toBe('coupon.consumed');
+    expect(couponUnusableCode({ state: 'void', expiresAt: null }, now)).toBe('coupon.void');
+  });
+
+  it('refuses an available coupon from its expiry instant on, and not a moment before', () => {
+    const expiresAt = new Date('2027-03-31T15:00:00Z');
+    expect(couponUnusableCode({ state: 'available', expiresAt }, now)).toBeUndefined();
+    expect(couponUnusableCode({ state: 'available', expiresAt }, expiresAt)).toBe('coupon.expired');
+  });
+
+  it('names the ledger state of an expired coupon rather than its expiry', () => {
+    const expiresAt = new Date('2027-01-01T00:00:00Z');
+    expect(couponUnusableCode({ state: 'consumed', expiresAt }, now)).toBe('coupon.consumed');
+    expect(couponUnusableCode({ state: 'void', expiresAt }, now)).toBe('coupon.void');
+    expect(couponUnusableCode({ state: 'locked', expiresAt }, now)).toBe('coupon.locked');
+  });
+});
+
+describe(isCouponExpired.name, () => {
+  it('never expires a coupon without an expiry', () => {
+    expect(isCouponExpired(null, new Date('2100-01-01T00:00:00Z'))).toBe(false);
+  });
+  it('expires at the instant itself', () => {
+    const at = new Date('2027-03-31T15:00:00Z');
+    expect(isCouponExpired(at, new Date(at.getTime() - 1))).toBe(false);
+    expect(isCouponExpired(at, at)).toBe(true);
   });
 });

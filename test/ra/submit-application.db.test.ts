@@ -158,6 +158,26 @@ describe(submitApplication.name, () => {
     expect(result).toEqual({ ok: false, code: 'coupon.unknown' });
   });
 
+  it('locks a coupon until its expiry instant and answers coupon.expired from then on, locking nothing', async () => {
+    const [first, second] = await renewableCertificates(2);
+    const coupon = await newCoupon();
+    const expiresAt = new Date(clock.now().getTime() + 60_000);
+    await database.db.update(coupons).set({ expiresAt }).where(eq(coupons.number, coupon));
+
+    const refused = await submitApplication({ ...deps(), clock: new FakeClock(expiresAt) }, { kind: 'renewal', ...first!, ...common(coupon) });
+    expect(refused).toEqual({ ok: false, code: 'coupon.expired' });
+    const [row] = await database.db.select({ id: coupons.id, state: coupons.state }).from(coupons).where(eq(coupons.number, coupon));
+    expect(row?.state).toBe('available');
+    const events = await database.db.select({ toState: couponEvents.toState }).from(couponEvents).where(eq(couponEvents.couponId, row!.id));
+    expect(events.map((e) => e.toState)).toEqual(['available']);
+
+    const justInTime = await submitApplication(
+      { ...deps(), clock: new FakeClock(new Date(expiresAt.getTime() - 1)) },
+      { kind: 'renewal', ...second!, ...common(coupon) },
+    );
+    expect(justInTime.ok).toBe(true);
+  });
+
   it('refuses a certificate outside its window', async () => {
     const [cert] = await renewableCertificates(1);
     const coupon = await newCoupon();

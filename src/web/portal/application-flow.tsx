@@ -176,6 +176,7 @@ export function applicationFlowRoutes<D extends ApplicationDraft>(deps: WebDeps,
         case 'coupon.locked':
         case 'coupon.consumed':
         case 'coupon.void':
+        case 'coupon.expired':
         case 'coupon.checkUnavailable': {
           const { submissionKey: _used, ...rest } = draft;
           save(session, { ...rest, errors: { couponPart1: result.code } } as unknown as D);

@@ -22,7 +22,7 @@ import {
 import type { Lang } from '../env.js';
 
 /** Codes from the coupon ledger (src/ra), shown on the coupon field. */
-export type CouponLedgerCode = 'coupon.unknown' | 'coupon.locked' | 'coupon.consumed' | 'coupon.void' | 'coupon.checkUnavailable';
+export type CouponLedgerCode = 'coupon.unknown' | 'coupon.locked' | 'coupon.consumed' | 'coupon.void' | 'coupon.expired' | 'coupon.checkUnavailable';
 export type MessageCode = ErrorCode | PasswordErrorCode | CouponLedgerCode;
 
 export interface LocalisedText {
@@ -257,6 +257,8 @@ function messageJa(code: MessageCode, field: MessageFieldName, value: string): s
       return 'このクーポン番号は使用済みです。新しいクーポン券をご購入ください。';
     case 'coupon.void':
       return 'このクーポン番号は無効になっています。ご購入先のクーポン再販パートナーにお問い合わせください。';
+    case 'coupon.expired':
+      return 'このクーポン番号は有効期限を過ぎているため使用できません。ご購入先のクーポン再販パートナーにお問い合わせください。';
     case 'tdbCode.format':
       return `${s}は、半角数字${tdbCodeMaxDigits}桁以内で入力してください。`;
     case 'titleRomaji.invalidCharacters':
@@ -348,6 +350,8 @@ function messageEn(code: MessageCode, field: MessageFieldName, value: string): s
       return 'This coupon number has already been used. Please buy a new coupon.';
     case 'coupon.void':
       return 'This coupon number is void. Please contact the reseller partner you bought it from.';
+    case 'coupon.expired':
+      return 'This coupon number has passed its expiry date and can no longer be used. Please contact the reseller partner you bought it from.';
     case 'tdbCode.format':
       return `Enter ${s} as up to ${tdbCodeMaxDigits} half-width digits.`;
     case 'titleRomaji.invalidCharacters':

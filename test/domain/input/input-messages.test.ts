@@ -132,6 +132,13 @@ describe(errorMessage.name, () => {
     }
   });
 
+  it('says an expired coupon has passed its expiry date, and whom to ask', () => {
+    expect(errorMessage('coupon.expired', 'couponPart1', 'ja')).toBe(
+      'このクーポン番号は有効期限を過ぎているため使用できません。ご購入先のクーポン再販パートナーにお問い合わせください。',
+    );
+    expect(errorMessage('coupon.expired', 'couponPart1', 'en')).toMatch(/^This coupon number has passed its expiry date.*reseller partner.*\.$/u);
+  });
+
   it('tells apart the confirmation box when it is empty', () => {
     expect(errorMessage('password.required', 'applicationPasswordConfirm', 'ja')).toBe(
       '確認のため、申請パスワードをもう一度入力してください。',
