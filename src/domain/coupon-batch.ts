@@ -50,6 +50,11 @@ export const couponBatchRequestCodes = [
 ] as const;
 export type CouponBatchRequestCode = (typeof couponBatchRequestCodes)[number];
 
+/** Batch ids are UUIDs (coupon_batches.id); anything else names no batch. */
+export function isCouponBatchId(text: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu.test(text);
+}
+
 /**
  * Controls (C0, DEL, C1), format characters (bidi overrides, zero-width), line and
  * paragraph separators and lone surrogates: none belongs in a partner's name, each can

@@ -3,6 +3,7 @@ import {
   couponBatchLimits,
   couponExpiresAt,
   couponExpiryDateOf,
+  isCouponBatchId,
   neutraliseFormula,
   parseCouponBatchRequest,
   quoteCsvCell,
@@ -162,5 +163,15 @@ describe(writeCouponBatchCsv.name, () => {
 
   it('writes only the header for an empty batch', () => {
     expect(new TextDecoder().decode(writeCouponBatchCsv([]))).toBe('クーポン番号,パートナー,商品,有効期限,状態\r\n');
+  });
+});
+
+describe(isCouponBatchId.name, () => {
+  it('takes a UUID in either case, and nothing else', () => {
+    expect(isCouponBatchId('9d6ec3f4-30ad-4294-9ea8-5b7fdb925850')).toBe(true);
+    expect(isCouponBatchId('9D6EC3F4-30AD-4294-9EA8-5B7FDB925850')).toBe(true);
+    for (const text of ['', 'nope', '9d6ec3f430ad42949ea85b7fdb925850', '9d6ec3f4-30ad-4294-9ea8-5b7fdb92585', ' 9d6ec3f4-30ad-4294-9ea8-5b7fdb925850', "x' or '1'='1"]) {
+      expect(isCouponBatchId(text)).toBe(false);
+    }
   });
 });
