@@ -8,6 +8,7 @@ import { openEmbeddedCa } from '../ca/embedded-ca.js';
 import { ConfigurationProblem, openMigratedDatabase, runService } from '../main.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
+import { registerCouponCommands } from './coupon-commands.js';
 import { registerOperatorCommands } from './operator-commands.js';
 import { PasswordHasher } from '../ra/application-password.js';
 import { loadDemoData } from '../ra/load-demo-data.js';
@@ -101,6 +102,7 @@ async function openCommandContext() {
 registerMaintenanceCommands(program, openCommandContext);
 registerOperatorCommands(program, openCommandContext);
 registerAuditCommands(program, openCommandContext);
+registerCouponCommands(program, openCommandContext);
 
 try {
   await program.parseAsync(process.argv);

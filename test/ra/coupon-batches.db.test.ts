@@ -1,7 +1,12 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { registerCouponCommands } from '../../src/cli/coupon-commands.js';
 import { formatCouponNumber, isValidCouponChecksum, makeCouponNumber } from '../../src/domain/input/registration.js';
 import { japanDateOf } from '../../src/domain/japan-date.js';
 import { DAY_MS } from '../../src/domain/renewal-window.js';
@@ -563,6 +568,178 @@ describe('voids and locks racing for coupons', () => {
       expect(second?.[1]).toBe((await couponRow(number)).state);
     }
     expect((await findCouponBatch(database.db, batch.batchId))?.states).toEqual({ available: 0, locked: lockedCount, consumed: 0, void: 10 - lockedCount });
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+describe(registerCouponCommands.name, () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certdesk-coupons-'));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Run `certdesk <args>` against the test database; commander's exit becomes a thrown CommanderError. */
+  async function cli(...args: string[]): Promise<{ out: string; err: string; exitCode: number; opened: number }> {
+    let out = '';
+    let err = '';
+    let opened = 0;
+    const program = new Command()
+      .name('certdesk')
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+    registerCouponCommands(program, () => {
+      opened += 1;
+      return Promise.resolve({ db: database.db, clock, log, close: () => Promise.resolve() });
+    });
+    try {
+      await program.parseAsync(args, { from: 'user' });
+      return { out, err, exitCode: 0, opened };
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      return { out, err, exitCode: error.exitCode, opened };
+    }
+  }
+
+  const issueArgs = (count = '3') => ['coupons', 'issue', '--partner', '港販売', '--count', count, '--product', 'class2-standard', '--expires', '2027-03-31'];
+  const batchIdOf = (out: string) => /^issued batch ([0-9a-f-]{36}): /u.exec(out)?.[1] ?? '';
+
+  it('issues a batch, prints its id and count, and writes its CSV to a new file only this account can read', async () => {
+    const file = path.join(dir, 'issued.csv');
+    const result = await cli(...issueArgs(), '--csv', file);
+    expect(result.exitCode).toBe(0);
+    expect(result.out).toMatch(/^issued batch [0-9a-f-]{36}: 3 coupons of class2-standard for 港販売, usable through 2027-03-31 \(Japan time\)\nwrote 3 coupons to .*issued\.csv\n$/u);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const csv = parseCsv(fs.readFileSync(file));
+    expect(csv.hasBom).toBe(true);
+    expect(csv.rows.map((r) => r[0]!.replace('-', ''))).toEqual(await numbersOf(batchIdOf(result.out)));
+  });
+
+  it('refuses to overwrite a file, and then issues nothing', async () => {
+    const file = path.join(dir, 'taken.csv');
+    fs.writeFileSync(file, 'keep me');
+    const before = await tableCounts();
+    const result = await cli(...issueArgs(), '--csv', file);
+    expect(result).toMatchObject({ exitCode: 1, opened: 0 });
+    expect(result.err).toContain('exists already');
+    expect(fs.readFileSync(file, 'utf8')).toBe('keep me');
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it('leaves no file behind when the batch is refused', async () => {
+    const file = path.join(dir, 'refused.csv');
+    const result = await cli(...issueArgs('0'), '--csv', file);
+    expect(result.exitCode).toBe(1);
+    expect(result.err).toBe('error: --count must be from 1 to 10000 (couponBatch.countOutOfRange)\n');
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it.each([
+    ['issue without --partner', ['coupons', 'issue', '--count', '3', '--product', 'class2-standard', '--expires', '2027-03-31']],
+    ['an unknown option', [...issueArgs(), '--colour', 'red']],
+    ['no subcommand', ['coupons']],
+    ['an unknown subcommand', ['coupons', 'revoke']],
+    ['show without a number', ['coupons', 'show']],
+    ['export without a batch id', ['coupons', 'export']],
+    ['void with neither a number nor --batch', ['coupons', 'void']],
+    ['void with both', ['coupons', 'void', '4111111111111111', '--batch', randomUUID()]],
+    ['an extra argument', ['coupons', 'show', '4111111111111111', 'extra']],
+  ])('exits 2 on a malformed command line (%s), before opening the database', async (_what, args) => {
+    const result = await cli(...args);
+    expect(result).toMatchObject({ exitCode: 2, opened: 0 });
+    expect(result.err).toMatch(/error/u);
+  });
+
+  it('exits 1 on a refusal and names its code', async () => {
+    const [locked] = await numbersOf((await issue({ count: 1 })).batchId);
+    await lockWithApplication(locked!);
+    const cases: [string[], string][] = [
+      [issueArgs('10001'), 'couponBatch.countOutOfRange'],
+      [[...issueArgs().slice(0, -1), '2020-01-01'], 'couponBatch.expiryNotAfterToday'],
+      [[...issueArgs().slice(0, -1), '31/03/2027'], 'couponBatch.expiryInvalid'],
+      [['coupons', 'show', formatCouponNumber(makeCouponNumber('000000000000003'))], 'coupon.unknown'],
+      [['coupons', 'show', '12345678-12345671'], 'coupon.checksum'],
+      [['coupons', 'export', randomUUID()], 'couponBatch.unknown'],
+      [['coupons', 'void', locked!], 'coupon.locked'],
+      [['coupons', 'void', '--batch', 'nope'], 'couponBatch.unknown'],
+    ];
+    for (const [args, code] of cases) {
+      const result = await cli(...args);
+      expect(result.exitCode, args.join(' ')).toBe(1);
+      expect(result.err, args.join(' ')).toContain(`(${code})`);
+      expect(result.out).toBe('');
+    }
+    expect((await couponRow(locked!)).state).toBe('locked');
+  });
+
+  it('exports a batch to stdout, or to a new 0600 file', async () => {
+    const batchId = batchIdOf((await cli(...issueArgs('4'))).out);
+    const toStdout = await cli('coupons', 'export', batchId);
+    expect(toStdout.exitCode).toBe(0);
+    expect(toStdout.out.startsWith('\uFEFFクーポン番号,パートナー,商品,有効期限,状態\r\n')).toBe(true);
+    expect(parseCsv(new TextEncoder().encode(toStdout.out)).rows).toHaveLength(4);
+
+    const file = path.join(dir, 'exported.csv');
+    const toFile = await cli('coupons', 'export', batchId, '--out', file);
+    expect(toFile).toMatchObject({ exitCode: 0, out: `wrote 4 coupons to ${file}\n` });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(file)).toEqual(Buffer.from(new TextEncoder().encode(toStdout.out)));
+    expect((await cli('coupons', 'export', batchId, '--out', file)).exitCode).toBe(1);
+  });
+
+  it('shows a coupon and its history as text and as JSON', async () => {
+    const batchId = batchIdOf((await cli(...issueArgs('1'))).out);
+    const [number] = await numbersOf(batchId);
+    const text = await cli('coupons', 'show', formatCouponNumber(number!));
+    expect(text.exitCode).toBe(0);
+    expect(text.out).toContain(`coupon   ${formatCouponNumber(number!)}\nstate    available\npartner  港販売\nbatch    ${batchId}\nproduct  class2-standard\nexpiry   usable through 2027-03-31 (Japan time)\nhistory\n`);
+    expect(text.out).toMatch(/issued → available\s+cli\n$/u);
+
+    const json = await cli('coupons', 'show', number!, '--json');
+    expect(JSON.parse(json.out)).toMatchObject({
+      number: formatCouponNumber(number!),
+      state: 'available',
+      isExpired: false,
+      partner: '港販売',
+      batchId,
+      product: 'class2-standard',
+      expiresOn: '2027-03-31',
+      expiresAt: '2027-04-01T00:00:00+09:00',
+      applicationId: null,
+      history: [{ from: null, to: 'available', actor: 'cli', applicationId: null }],
+    });
+  });
+
+  it('voids a coupon, then the rest of its batch', async () => {
+    const batchId = batchIdOf((await cli(...issueArgs('3'))).out);
+    const [first] = await numbersOf(batchId);
+    expect(await cli('coupons', 'void', first!)).toMatchObject({ exitCode: 0, out: `voided 1 coupon of batch ${batchId}\n` });
+    expect(await cli('coupons', 'void', '--batch', batchId)).toMatchObject({
+      exitCode: 0,
+      out: `voided 2 coupons of batch ${batchId}; left as they are: 0 locked, 0 consumed, 1 already void\n`,
+    });
+    expect((await findCouponBatch(database.db, batchId))?.states).toEqual({ available: 0, locked: 0, consumed: 0, void: 3 });
+    expect((await auditOf('couponBatch.voided', batchId))[0]?.actor).toBe('cli');
+  });
+
+  it('never logs a full coupon number, at most its last four digits', async () => {
+    logged = '';
+    const batchId = batchIdOf((await cli(...issueArgs('2'))).out);
+    const [number, other] = await numbersOf(batchId);
+    await cli('coupons', 'show', number!);
+    await cli('coupons', 'show', makeCouponNumber('000000000000004'));
+    await cli('coupons', 'void', other!);
+    await cli('coupons', 'void', other!);
+    await cli('coupons', 'export', batchId);
+    expect(logged).toContain(`"couponLast4":"${number!.slice(-4)}"`);
+    for (const n of [number!, other!]) {
+      expect(logged).not.toContain(n);
+      expect(logged).not.toContain(n.slice(0, 8));
+    }
+    expect(logged).not.toMatch(/\d{16}|\d{8}-\d{8}/u);
   });
 });
 
