@@ -8,7 +8,7 @@ import { issueCertificate, randomSerialNumber } from '../ca/issuer.js';
 import { subscriberUrlsOf, type IssuingCa } from '../ca/issuing-ca.js';
 import { appendAudit } from '../store/audit-store.js';
 import { findCertificateByCodeHash, insertCertificate, revokeCertificate } from '../store/certificate-store.js';
-import { insertCoupons, listCouponNumbers } from '../store/coupon-store.js';
+import { insertCoupons, listUnbatchedCouponNumbers } from '../store/coupon-store.js';
 import { insertSubscriber } from '../store/subscriber-store.js';
 import type { CoreDeps, RaDeps } from './deps.js';
 import { hashCertificateCode } from './find-renewable-certificates.js';
@@ -175,13 +175,13 @@ export async function loadDemoData(deps: CoreDeps & Pick<RaDeps, 'passwords'> & 
     deps.log.info({ event: 'demo.created', subscribers: subscribers.length }, 'demo subscribers created');
   }
 
-  let coupons = await listCouponNumbers(deps.db, 'available', 1000);
+  let coupons = await listUnbatchedCouponNumbers(deps.db, DEMO_COUPON_PARTNER, 'available', 1000);
   if (coupons.length < MIN_DEMO_COUPONS) {
     const fresh = Array.from({ length: MIN_DEMO_COUPONS - coupons.length }, () =>
       makeCouponNumber(Array.from({ length: 15 }, () => randomInt(0, 10)).join('')),
     );
     await insertCoupons(deps.db, fresh, DEMO_COUPON_PARTNER, now, 'system:demo');
-    coupons = await listCouponNumbers(deps.db, 'available', 1000);
+    coupons = await listUnbatchedCouponNumbers(deps.db, DEMO_COUPON_PARTNER, 'available', 1000);
   }
   return {
     subscribers: subscribers.map((s) => ({

@@ -72,11 +72,16 @@ export async function lockAvailableCoupon(
   return row;
 }
 
-export async function listCouponNumbers(db: Db, state: CouponState, limit: number): Promise<string[]> {
+/**
+ * Numbers of the coupons made for `partner` outside any batch (the demo's), oldest first.
+ * Batches are left out whatever their partner is called: they are reseller partners'
+ * coupons, which the demo must never print.
+ */
+export async function listUnbatchedCouponNumbers(db: Db, partner: string, state: CouponState, limit: number): Promise<string[]> {
   const rows = await db
     .select({ number: coupons.number })
     .from(coupons)
-    .where(eq(coupons.state, state))
+    .where(and(eq(coupons.partner, partner), isNull(coupons.batchId), eq(coupons.state, state)))
     .orderBy(asc(coupons.createdAt), asc(coupons.number))
     .limit(limit);
   return rows.map((r) => r.number);

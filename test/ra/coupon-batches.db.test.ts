@@ -12,6 +12,7 @@ import { japanDateOf } from '../../src/domain/japan-date.js';
 import { DAY_MS } from '../../src/domain/renewal-window.js';
 import { PasswordHasher } from '../../src/ra/application-password.js';
 import { cancelApplication } from '../../src/ra/cancel-application.js';
+import { DEMO_COUPON_PARTNER } from '../../src/ra/load-demo-data.js';
 import { checkCoupon, couponRefusalOf } from '../../src/ra/coupon-answers.js';
 import type { RaDeps } from '../../src/ra/deps.js';
 import { exportCouponBatch } from '../../src/ra/export-coupon-batch.js';
@@ -21,7 +22,7 @@ import { issueCouponBatch, type IssueCouponBatchInput, type IssuedCouponBatch } 
 import { submitApplication } from '../../src/ra/submit-application.js';
 import { voidCoupons } from '../../src/ra/void-coupons.js';
 import { insertCertificate } from '../../src/store/certificate-store.js';
-import { couponInsertChunkSize, findCouponBatch, listCouponBatches, lockAvailableCoupon } from '../../src/store/coupon-store.js';
+import { couponInsertChunkSize, findCouponBatch, insertCoupons, listCouponBatches, listUnbatchedCouponNumbers, lockAvailableCoupon } from '../../src/store/coupon-store.js';
 import { applications, auditLog, couponBatches, couponEvents, coupons } from '../../src/store/schema/tables.js';
 import { insertSubscriber } from '../../src/store/subscriber-store.js';
 import { validForm } from '../domain/input/fixtures.js';
@@ -479,6 +480,17 @@ describe(listCouponBatches.name, () => {
     const [first, second] = await listCouponBatches(database.db, 2);
     expect(first).toMatchObject({ id: newer.batchId, partner: '新しい販売店', count: 3, states: { available: 2, locked: 0, consumed: 0, void: 1 } });
     expect(second).toMatchObject({ id: older.batchId, partner: '古い販売店', count: 2, states: { available: 2, locked: 0, consumed: 0, void: 0 } });
+  });
+});
+
+describe(listUnbatchedCouponNumbers.name, () => {
+  it("keeps batches out of the demo's coupons, even a batch for a partner called demo", async () => {
+    const demoCoupon = makeCouponNumber(randomPayload());
+    await insertCoupons(database.db, [demoCoupon], DEMO_COUPON_PARTNER, clock.now(), 'system:demo');
+    const batchNumbers = await numbersOf((await issue({ count: 3, partner: DEMO_COUPON_PARTNER })).batchId);
+    const listed = await listUnbatchedCouponNumbers(database.db, DEMO_COUPON_PARTNER, 'available', 1000);
+    expect(listed).toContain(demoCoupon);
+    expect(listed.filter((n) => batchNumbers.includes(n))).toEqual([]);
   });
 });
 
