@@ -132,6 +132,28 @@ async function finishNewFile(path: string, handle: FileHandle, bytes: Uint8Array
   await handle.close();
 }
 
+/**
+ * Runs `work` with `path` (when given) reserved as a new file, then writes the bytes it
+ * returns into it, or removes it again when there are none or `work` fails. Reserving
+ * first means nothing is issued whose list could not be written; callers run this inside
+ * the open context, so nothing that ends the process early leaves an empty file behind.
+ */
+async function intoNewFile<T>(
+  path: string | undefined,
+  work: () => Promise<{ value: T; bytes: Uint8Array | undefined }>,
+): Promise<{ ok: true; value: T } | { ok: false; reason: string }> {
+  const file = path === undefined ? undefined : await createNewFile(path);
+  if (file !== undefined && !file.ok) return file;
+  let bytes: Uint8Array | undefined;
+  try {
+    const done = await work();
+    bytes = done.bytes;
+    return { ok: true, value: done.value };
+  } finally {
+    if (file !== undefined && path !== undefined) await finishNewFile(path, file.handle, bytes);
+  }
+}
+
 const decodeWithBom = (bytes: Uint8Array): string => new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 
 function jsonOf(c: CouponDetails) {
@@ -193,27 +215,21 @@ export function registerCouponCommands(program: Command, open: () => Promise<Cou
     .requiredOption('--expires <date>', 'the last day they can be used, in Japan: YYYY-MM-DD')
     .option('--csv <file>', 'also write the batch as CSV to this file, which must not exist yet (mode 0600)')
     .action(async (options: { partner: string; count: string; product: string; expires: string; csv?: string }, command: Command) => {
-      // The file first: a batch is not issued when its list could not be written.
-      const file = options.csv === undefined ? undefined : await createNewFile(options.csv);
-      if (file !== undefined && !file.ok) command.error(`error: --csv: ${file.reason}`, { exitCode: EXIT_REFUSED });
-      let outcome;
-      try {
-        outcome = await withContext(open, async (context) => {
+      const outcome = await withContext(open, (context) =>
+        intoNewFile(options.csv, async () => {
           const issued = await issueCouponBatch(context, { partner: options.partner, count: options.count, product: options.product, expiresOn: options.expires, actor: CLI_ACTOR });
-          if (!issued.ok || file === undefined) return { issued, csv: undefined };
+          if (!issued.ok || options.csv === undefined) return { value: { issued, isWritten: false }, bytes: undefined };
           const exported = await exportCouponBatch(context, { batchId: issued.value.batchId, actor: CLI_ACTOR });
-          return { issued, csv: exported.ok ? exported.value.csv : undefined };
-        });
-      } finally {
-        // Written only once issued; otherwise the reserved name is removed again.
-        if (file?.ok === true && options.csv !== undefined) await finishNewFile(options.csv, file.handle, outcome?.csv);
-      }
-      const { issued, csv } = outcome;
+          return { value: { issued, isWritten: exported.ok }, bytes: exported.ok ? exported.value.csv : undefined };
+        }),
+      );
+      if (!outcome.ok) command.error(`error: --csv: ${outcome.reason}`, { exitCode: EXIT_REFUSED });
+      const { issued, isWritten } = outcome.value;
       if (!issued.ok) command.error(`error: ${explain(issued.code)} (${issued.code})`, { exitCode: EXIT_REFUSED });
       const b = issued.value;
       write(command, `issued batch ${b.batchId}: ${b.count} coupons of ${b.product} for ${b.partner}, usable through ${b.expiresOn} (Japan time)\n`);
       if (options.csv === undefined) return;
-      if (csv === undefined) command.error(`error: the batch was issued but could not be read back for --csv; run \`certdesk coupons export ${b.batchId} --out FILE\``, { exitCode: EXIT_REFUSED });
+      if (!isWritten) command.error(`error: the batch was issued but could not be read back for --csv; run \`certdesk coupons export ${b.batchId} --out FILE\``, { exitCode: EXIT_REFUSED });
       write(command, `wrote ${b.count} coupons to ${options.csv}\n`);
     });
 
@@ -223,14 +239,14 @@ export function registerCouponCommands(program: Command, open: () => Promise<Cou
     .argument('<batch-id>', 'the batch id, as `coupons issue` printed it')
     .option('--out <file>', 'write to this file, which must not exist yet (mode 0600), rather than to stdout')
     .action(async (batchId: string, options: { out?: string }, command: Command) => {
-      const file = options.out === undefined ? undefined : await createNewFile(options.out);
-      if (file !== undefined && !file.ok) command.error(`error: --out: ${file.reason}`, { exitCode: EXIT_REFUSED });
-      let exported;
-      try {
-        exported = await withContext(open, (context) => exportCouponBatch(context, { batchId, actor: CLI_ACTOR }));
-      } finally {
-        if (file?.ok === true && options.out !== undefined) await finishNewFile(options.out, file.handle, exported?.ok === true ? exported.value.csv : undefined);
-      }
+      const outcome = await withContext(open, (context) =>
+        intoNewFile(options.out, async () => {
+          const exported = await exportCouponBatch(context, { batchId, actor: CLI_ACTOR });
+          return { value: exported, bytes: exported.ok && options.out !== undefined ? exported.value.csv : undefined };
+        }),
+      );
+      if (!outcome.ok) command.error(`error: --out: ${outcome.reason}`, { exitCode: EXIT_REFUSED });
+      const exported = outcome.value;
       if (!exported.ok) command.error(`error: ${explain(exported.code)} (${exported.code}): ${batchId}`, { exitCode: EXIT_REFUSED });
       write(command, options.out === undefined ? decodeWithBom(exported.value.csv) : `wrote ${exported.value.count} coupons to ${options.out}\n`);
     });

@@ -635,7 +635,7 @@ describe(registerCouponCommands.name, () => {
     fs.writeFileSync(file, 'keep me');
     const before = await tableCounts();
     const result = await cli(...issueArgs(), '--csv', file);
-    expect(result).toMatchObject({ exitCode: 1, opened: 0 });
+    expect(result.exitCode).toBe(1);
     expect(result.err).toContain('exists already');
     expect(fs.readFileSync(file, 'utf8')).toBe('keep me');
     expect(await tableCounts()).toEqual(before);
@@ -700,6 +700,10 @@ describe(registerCouponCommands.name, () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(file)).toEqual(Buffer.from(new TextEncoder().encode(toStdout.out)));
     expect((await cli('coupons', 'export', batchId, '--out', file)).exitCode).toBe(1);
+
+    const refused = path.join(dir, 'unknown-batch.csv');
+    expect((await cli('coupons', 'export', randomUUID(), '--out', refused)).exitCode).toBe(1);
+    expect(fs.existsSync(refused)).toBe(false);
   });
 
   it('shows a coupon and its history as text and as JSON', async () => {
