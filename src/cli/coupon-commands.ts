@@ -9,7 +9,7 @@ import { findCoupon, type CouponDetails, type FindCouponCode } from '../ra/find-
 import { issueCouponBatch } from '../ra/issue-coupon-batch.js';
 import { voidCoupons, type VoidBatchCode, type VoidCouponCode } from '../ra/void-coupons.js';
 import type { Db } from '../store/db.js';
-import { formatInstantInJapan } from './parse-instant.js';
+import { formatInstantInJapan } from '../domain/parse-instant.js';
 
 export interface CouponCliContext {
   db: Db;

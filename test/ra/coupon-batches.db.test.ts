@@ -39,7 +39,7 @@ const passwords = new PasswordHasher();
 /** Everything the use cases log, as JSON lines: no full coupon number may appear in it. */
 let logged = '';
 const log = pino({ level: 'info' }, { write: (line: string) => void (logged += line) });
-const deps = (): RaDeps => ({ db: database.db, clock, log, site: testSite(), passwords });
+const deps = (): RaDeps => ({ db: database.db, clock, log, site: testSite(), passwords, review: { requiredApprovals: 1, pickupCodeTtlDays: 30 } });
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -20,7 +20,7 @@ import { fieldNames, formatCouponNumber, makeCouponNumber } from '../../src/doma
 import { cancelApplication } from '../../src/ra/cancel-application.js';
 import { DEMO_COUPON_PARTNER, type DemoSubscriber } from '../../src/ra/load-demo-data.js';
 import { findApplicationBySubmissionKey } from '../../src/store/application-store.js';
-import { insertCoupons, listCouponNumbers } from '../../src/store/coupon-store.js';
+import { insertCoupons, listUnbatchedCouponNumbers } from '../../src/store/coupon-store.js';
 import { applications, outboxMessages } from '../../src/store/schema/tables.js';
 import { countSessions } from '../../src/store/session-store.js';
 import { FORM_BODY_LIMIT_BYTES } from '../../src/web/form-guard.js';
@@ -121,11 +121,11 @@ const nextHours = () => world.clock.advance(2 * 60 * 60 * 1000);
 
 /** Coupons for a run from the demo's stock, topped up with more of the same kind when it runs low. */
 async function availableCoupons(count: number): Promise<string[]> {
-  let numbers = await listCouponNumbers(db(), 'available', 200);
+  let numbers = await listUnbatchedCouponNumbers(db(), DEMO_COUPON_PARTNER, 'available', 200);
   if (numbers.length < count + 10) {
     const fresh = Array.from({ length: 40 }, () => makeCouponNumber(Array.from({ length: 15 }, () => randomInt(0, 10)).join('')));
     await insertCoupons(db(), fresh, DEMO_COUPON_PARTNER, world.clock.now(), 'system:demo');
-    numbers = await listCouponNumbers(db(), 'available', 200);
+    numbers = await listUnbatchedCouponNumbers(db(), DEMO_COUPON_PARTNER, 'available', 200);
   }
   return numbers.slice(0, count).map(formatCouponNumber);
 }
