@@ -96,6 +96,68 @@ describe('the RA console in Chromium', () => {
     await page.getByRole('link', { name: '監査ログ' }).click();
     await page.waitForSelector('text=application.approved');
     await e2e.look(page, '45-console-audit');
+
+    // Coupons: a batch for a reseller partner, and its CSV as Excel reads it (UTF-8 with BOM).
+    await page.getByRole('link', { name: 'クーポン' }).click();
+    await page.getByLabel('パートナー').fill('株式会社ミナトリセール');
+    await page.getByLabel('枚数').fill('50');
+    await page.getByLabel('有効期限(この日まで)').fill('2027-12-31');
+    await page.getByRole('button', { name: '発行する' }).click();
+    await page.waitForSelector('text=バッチを発行しました。');
+    await e2e.look(page, '46-console-coupon-batch');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSVをダウンロード' }).click()]);
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = bytes.subarray(3).toString('utf8').split('\r\n').filter((l) => l !== '');
+    expect(rows).toHaveLength(51);
+    expect(rows[1]).toMatch(/^\d{8}-\d{8},株式会社ミナトリセール,/);
+    await page.getByRole('link', { name: rows[1]!.split(',')[0]! }).click();
+    await page.waitForSelector('h2:has-text("履歴")');
+    await e2e.look(page, '47-console-coupon');
+    await context.close();
+  });
+
+  it('shows a renewal beside the previous registration, with the changes marked', async () => {
+    const subscriber = e2e.server().demo.subscribers.find((x) => x.situation === 'renewable-expiring')!;
+    const [coupon1, coupon2] = e2e.server().demo.coupons[7]!.split('-');
+    const context = await e2e.browser().newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server().url}/renew`);
+    await page.getByLabel('電子メールアドレス').fill(subscriber.email);
+    await page.getByLabel('申請パスワード').fill(subscriber.password);
+    await page.getByLabel('証明書コード').fill(subscriber.certificateCode);
+    await page.getByRole('button', { name: '検索する' }).click();
+    await page.getByRole('button', { name: /この証明書を更新する/ }).click();
+    await page.locator('#departmentJa').fill('情報システム部');
+    await page.locator('#phone').fill('0452247799');
+    await page.locator('#couponPart1').fill(coupon1!);
+    await page.locator('#couponPart2').fill(coupon2!);
+    await page.getByRole('button', { name: '次へ' }).click();
+    await page.getByRole('button', { name: '送信' }).click();
+    await page.waitForSelector('text=更新申請を仮受付しました。');
+    const acceptanceNumber = /U\d{6}-\d{6}/.exec((await page.textContent('main')) ?? '')![0];
+    clock.advance(61 * 60_000);
+
+    const added = await certdesk('operator', 'add', '--email', 'diff.e2e@ca.example.jp', '--role', 'reviewer');
+    const setupUrl = /(http:\/\/\S+\/console\/setup\/[A-Za-z0-9_-]{43})/.exec(added)![1]!;
+    const console = await context.newPage();
+    await console.goto(setupUrl);
+    await console.getByLabel('パスワード', { exact: true }).fill('Operator-2026!');
+    await console.getByLabel('パスワード(確認)').fill('Operator-2026!');
+    await console.getByRole('button', { name: 'パスワードを設定する' }).click();
+    const secret = (await console.locator('#totp-secret').textContent())!.trim();
+    await console.getByLabel('認証コード(6桁)').fill(totpCodeAt(secret, totpStepAt(clock.now())));
+    await console.getByRole('button', { name: '登録する' }).click();
+    clock.advance(30_000);
+    await console.getByLabel('電子メールアドレス').fill('diff.e2e@ca.example.jp');
+    await console.getByLabel('パスワード').fill('Operator-2026!');
+    await console.getByLabel('認証コード(6桁)').fill(totpCodeAt(secret, totpStepAt(clock.now())));
+    await console.getByRole('button', { name: 'サインインする' }).click();
+    await console.getByRole('link', { name: acceptanceNumber }).click();
+    await console.waitForSelector('text=前回から 2 項目の変更');
+    expect(await console.locator('td.changed').allTextContents()).toEqual(expect.arrayContaining(['総務部', '情報システム部', '0452247712', '0452247799']));
+    await e2e.look(console, '48-console-renewal-diff');
     await context.close();
   });
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCouponNumber, makeCouponNumber } from '../../src/domain/input/registration.js';
 import { totpStepAt } from '../../src/domain/totp.js';
@@ -369,5 +369,46 @@ describe('the test authenticator', () => {
     // RFC 6238 Appendix B: secret "12345678901234567890", T = 59 s → 94287082 (8 digits); 6 digits: 287082.
     const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
     expect(totpCodeAt(secret, totpStepAt(new Date(59_000)))).toBe('287082');
+  });
+});
+
+describe('coupons in the console', () => {
+  it('issues a batch, downloads it as an Excel-friendly CSV, looks a coupon up and voids it', async () => {
+    await admin.signIn();
+    await admin.client.get('/console/coupons');
+    await admin.client.post('/console/coupons/batches', { partner: '東京リセール株式会社', count: '25', product: 'class2-standard', expiresOn: '2027-03-31' });
+    expect(admin.client.lastRedirects[0]).toMatch(/^\/console\/coupons\/batches\/[0-9a-f-]{36}\?done=issued$/);
+    expect(admin.client.lastHtml).toContain('バッチを発行しました。');
+    const batchPath = admin.client.lastRedirects[0]!.split('?')[0]!;
+    const csv = await admin.client.post(`${batchPath}/csv`, {}, { follow: false });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="/);
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder().decode(bytes.slice(3)).split('\r\n').filter((l) => l !== '');
+    expect(lines).toHaveLength(26);
+    const numbers = lines.slice(1).map((l) => l.split(',')[0]!);
+    expect(numbers.every((n) => /^\d{8}-\d{8}$/.test(n))).toBe(true);
+    expect(new Set(numbers).size).toBe(25);
+
+    await admin.client.get(`/console/coupons/lookup?number=${numbers[0]}`);
+    expect(admin.client.lastHtml).toContain('未使用');
+    expect(admin.client.lastHtml).toContain('東京リセール株式会社');
+    await admin.client.post('/console/coupons/void', { number: numbers[0]! });
+    expect(admin.client.lastHtml).toContain('無効にしました。');
+    expect(admin.client.lastHtml).toMatch(/未使用 → 無効/);
+    await admin.client.get(batchPath);
+    await admin.client.post(`${batchPath}/void`, {});
+    expect(admin.client.lastHtml).toContain('無効にしました。');
+    const voided = await world.database.db.select({ id: coupons.id }).from(coupons).where(and(eq(coupons.partner, '東京リセール株式会社'), eq(coupons.state, 'void')));
+    expect(voided).toHaveLength(25);
+  });
+
+  it('keeps coupons from reviewers', async () => {
+    await reviewer.signIn();
+    expect((await reviewer.client.get('/console/coupons')).status).toBe(403);
+    await reviewer.client.get('/console/queue');
+    const res = await reviewer.client.post('/console/coupons/batches', { partner: 'x', count: '1', product: 'class2-standard', expiresOn: '2027-03-31' }, { follow: false });
+    expect(res.status).toBe(403);
   });
 });

@@ -8,6 +8,7 @@ import { consoleText } from './messages.js';
 import { auditPages } from './pages/audit.js';
 import { applicationPages } from './pages/application.js';
 import { certificatePages } from './pages/certificates.js';
+import { couponPages } from './pages/coupons.js';
 import { mailPages } from './pages/mail.js';
 import { maintenancePages } from './pages/maintenance.js';
 import { queuePages } from './pages/queue.js';
@@ -67,6 +68,7 @@ export function consoleApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/queue', queuePages(deps));
   app.route('/applications', applicationPages(deps));
   app.route('/certificates', certificatePages(deps));
+  app.route('/coupons', couponPages(deps));
   app.route('/audit', auditPages(deps));
   app.route('/mail', mailPages(deps));
   app.route('/maintenance', maintenancePages(deps));

@@ -31,13 +31,14 @@ const RegistrationTable: FC<{ lang: Lang; values: Record<string, string>; previo
   return (
     <>
       {previous !== undefined && <p class={changed.size > 0 ? 'warn' : 'note'}>{changed.size > 0 ? t.changedCount(changed.size) : t.noChanges}</p>}
-      {registrationSections.map(({ section, rows }) => (
+      {/* The coupon is in the summary: the registration keeps no coupon number. */}
+      {registrationSections.filter(({ section }) => section !== 'coupon').map(({ section, rows }) => (
         <>
           <h3>{sectionTitle(section, lang)}</h3>
           <table class="diff">
             <thead>
               <tr>
-                <th scope="col">{t.registration}</th>
+                <th scope="col">{t.field}</th>
                 {previous !== undefined && <th scope="col">{t.previous}</th>}
                 <th scope="col">{previous !== undefined ? t.submitted : ''}</th>
               </tr>
@@ -53,7 +54,7 @@ const RegistrationTable: FC<{ lang: Lang; values: Record<string, string>; previo
                       {isChanged && <span class="visually-hidden">({t.changed})</span>}
                     </th>
                     {previous !== undefined && <td class={isChanged ? 'changed' : undefined}>{rowValue(row, previous, lang)}</td>}
-                    <td class={isChanged ? 'changed' : locked ? 'muted' : undefined}>{rowValue(row, values, lang)}</td>
+                    <td class={isChanged ? 'changed' : locked && previous !== undefined ? 'muted' : undefined}>{rowValue(row, values, lang)}</td>
                   </tr>
                 );
               })}
@@ -93,6 +94,10 @@ export function applicationPages(deps: WebDeps): Hono<WebEnv> {
       approvedBy: decisions.filter((d) => d.decision === 'approve').map((d) => d.operatorId),
       requiredApprovals: deps.review.requiredApprovals,
     };
+    // Operators by e-mail, not by id, in the history.
+    const operatorIds = [...new Set(history.map((h) => /^operator:([0-9a-f-]{36})$/.exec(h.actor)?.[1]).filter((x): x is string => x !== undefined))];
+    const emails = new Map((await Promise.all(operatorIds.map((oid) => findOperatorById(deps.db, oid)))).filter((o) => o !== undefined).map((o) => [`operator:${o.id}`, o.email]));
+    const actorName = (actor: string) => emails.get(actor) ?? actor;
     const may = (action: 'claim' | 'release' | 'approve' | 'reject') => reviewRefusal(action, me.operatorId, view, now) === undefined;
     const state = effectiveState(application.state, application.finalAt, now);
     const vettedAt = subscriber?.vettedAt ?? null;
@@ -134,7 +139,7 @@ export function applicationPages(deps: WebDeps): Hono<WebEnv> {
                     <tr>
                       <td class="num mono">{h.seq}</td>
                       <td>{formatInstant(h.at, lang)}</td>
-                      <td class="mono">{h.actor}</td>
+                      <td class="mono">{actorName(h.actor)}</td>
                       <td class="mono">{h.action}</td>
                     </tr>
                   ))}
