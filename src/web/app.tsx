@@ -23,6 +23,7 @@ import { maintenanceRoutes } from './maintenance/routes.js';
 import { cancelRoutes } from './portal/cancel/routes.js';
 import { helpRoutes } from './portal/help/routes.js';
 import { newApplicationRoutes } from './portal/new-application/routes.js';
+import { pickupRoutes } from './portal/pickup/routes.js';
 import { renewalRoutes } from './portal/renewal/routes.js';
 import { limitRoutes } from './portal/limits.js';
 import { sessionRoutes } from './portal/session-routes.js';
@@ -113,6 +114,7 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/new', newApplicationRoutes(deps, { confirmationWarning, maintenanceNotice: notice }));
   app.route('/cancel', cancelRoutes(deps, { maintenanceNotice: notice }));
   app.route('/status', statusRoutes(deps));
+  app.route('/pickup', pickupRoutes(deps));
   app.route('/session', sessionRoutes(deps));
   app.route('/', limitRoutes(deps));
   app.route('/help', helpRoutes(deps));
