@@ -162,12 +162,20 @@ export function subscriberSubjectAttributes(subject: SubscriberSubject): NameAtt
 }
 
 /**
- * S/MIME BR 7.1.2.3(e) for Multipurpose: RSA signs and decrypts
- * (digitalSignature + keyEncipherment); EC and Ed25519 keys are signing-only
- * here (digitalSignature), which every S/MIME client accepts.
+ * S/MIME BR 7.1.2.3(e) for Multipurpose, dual use, so the certificate can encrypt as well
+ * as sign: RSA → digitalSignature + keyEncipherment; ECDSA → digitalSignature +
+ * keyAgreement (an ECDH recipient needs keyAgreement, RFC 5753); Ed25519 can only sign.
  */
 export function keyUsageFor(key: SubjectKeyDescription): KeyUsageName[] {
-  return key.kind === 'rsa' ? ['digitalSignature', 'keyEncipherment'] : ['digitalSignature'];
+  switch (key.kind) {
+    case 'rsa':
+      return ['digitalSignature', 'keyEncipherment'];
+    case 'ec':
+      return ['digitalSignature', 'keyAgreement'];
+    case 'ed25519':
+    case 'unsupported':
+      return ['digitalSignature'];
+  }
 }
 
 /** Why the profile refuses this key, or undefined when it is allowed (S/MIME BR 6.1.5, SPEC §4). */

@@ -94,8 +94,8 @@ describe(issueCertificate.name, () => {
   };
 
   describe.each([
-    ['P-256', KeyUsageFlags.digitalSignature],
-    ['P-384', KeyUsageFlags.digitalSignature],
+    ['P-256', KeyUsageFlags.digitalSignature | KeyUsageFlags.keyAgreement],
+    ['P-384', KeyUsageFlags.digitalSignature | KeyUsageFlags.keyAgreement],
     ['RSA-2048', KeyUsageFlags.digitalSignature | KeyUsageFlags.keyEncipherment],
     ['Ed25519', KeyUsageFlags.digitalSignature],
   ] as const)('for a %s key', (kind, expectedKeyUsage) => {

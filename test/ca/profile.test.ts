@@ -121,7 +121,7 @@ describe(keyRefusalReason.name, () => {
 describe(keyUsageFor.name, () => {
   it('gives RSA signing and key encipherment, EC and Ed25519 signing only', () => {
     expect(keyUsageFor({ kind: 'rsa', modulusBits: 2048 })).toEqual(['digitalSignature', 'keyEncipherment']);
-    expect(keyUsageFor(p256)).toEqual(['digitalSignature']);
+    expect(keyUsageFor(p256)).toEqual(['digitalSignature', 'keyAgreement']);
     expect(keyUsageFor({ kind: 'ed25519' })).toEqual(['digitalSignature']);
   });
 });
