@@ -17,6 +17,8 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   PUBLIC_URL: z.url().optional(),
+  /** The CA's certificates and encrypted keys; default DATA_DIR/ca. Shared by every process on one database. */
+  CA_DIR: z.string().min(1).optional(),
   CA_KEY_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
   BRAND_NAME: z.string().min(1).max(40).default('certdesk'),
   PRODUCT_NAME: z.string().min(1).max(80).default('個人用電子証明書 Class2 スタンダード'),
@@ -56,6 +58,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  caDir: string;
   databaseUrl: string | undefined;
   publicUrl: string;
   /** Cookies get Secure and the __Host- prefix unless the site is plain http off loopback. */
@@ -115,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       port: e.PORT,
       host: e.HOST,
       dataDir: path.resolve(e.DATA_DIR),
+      caDir: path.resolve(e.CA_DIR ?? path.join(e.DATA_DIR, 'ca')),
       databaseUrl: e.DATABASE_URL,
       publicUrl,
       isSecureCookie: url.protocol === 'https:' || isLoopback,

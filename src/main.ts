@@ -1,4 +1,5 @@
 import { preparePrivateDataDir } from './data-dir.js';
+import { ConfigurationProblem } from './configuration-problem.js';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -8,7 +9,9 @@ import { embeddedServerUrl, isEmbeddedServerRunning, publishEmbeddedDatabase } f
 import type { PGlite } from '@electric-sql/pglite';
 import { deliverMailJob } from './jobs/deliver-mail.js';
 import { startJobs, type JobHandlers } from './jobs/queue.js';
-import { openEmbeddedCa } from './ca/embedded-ca.js';
+import { openServiceCa } from './ca/service-ca.js';
+import type { IssuingCa } from './ca/issuing-ca.js';
+import { bindDatabaseToCa } from './ra/ca-registry.js';
 import { loadDemoData, type DemoData } from './ra/load-demo-data.js';
 import { countCertificates } from './store/certificate-store.js';
 import { deleteStaleRateLimits } from './store/rate-limit-store.js';
@@ -28,13 +31,7 @@ function privateDataDirOrThrow(dir: string): void {
   if (!checked.ok) throw new ConfigurationProblem(checked.problem);
 }
 
-/** A problem the operator must fix; the CLI prints its message alone, without a stack. */
-export class ConfigurationProblem extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigurationProblem';
-  }
-}
+export { ConfigurationProblem };
 
 /** The composition root (STYLE §1): builds the adapters and passes them down. */
 export function databaseTargetOf(config: Config): DatabaseTarget {
@@ -106,9 +103,10 @@ export interface RunningServer {
 }
 
 /** What the web layer gets: the adapters, and the settings it translates with. */
-export async function webDepsOf(config: Config, deps: { db: Database['db']; clock: Clock; log: Logger; passwords: PasswordHasher }): Promise<WebDeps> {
+export async function webDepsOf(config: Config, deps: { db: Database['db']; clock: Clock; log: Logger; passwords: PasswordHasher; ca: IssuingCa }): Promise<WebDeps> {
   return {
     db: deps.db,
+    ca: deps.ca,
     clock: deps.clock,
     log: deps.log,
     passwords: deps.passwords,
@@ -124,7 +122,7 @@ export async function webDepsOf(config: Config, deps: { db: Database['db']; cloc
   };
 }
 
-export async function startServer(config: Config, deps: { database: Database; clock: Clock; log: Logger; passwords: PasswordHasher }): Promise<RunningServer> {
+export async function startServer(config: Config, deps: { database: Database; clock: Clock; log: Logger; passwords: PasswordHasher; ca: IssuingCa }): Promise<RunningServer> {
   const app = createApp(await webDepsOf(config, { ...deps, db: deps.database.db }));
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -171,13 +169,14 @@ export interface Serving {
 export async function runService(config: Config, clock: Clock, log: Logger): Promise<Serving> {
   const serving = await openServingDatabase(config, log);
   const { database } = serving;
-  const ca = await openEmbeddedCa(config, clock, log);
+  const ca = await openServiceCa(config, clock, log);
+  await bindDatabaseToCa(database.db, ca.material, clock.now());
   // One hasher for the process: every argon2 computation waits its turn here (issue #6 defect 6).
   const passwords = new PasswordHasher();
   const isFirstStart = (await countCertificates(database.db)) === 0;
   const demo = isFirstStart && config.isDemoDataEnabled ? await loadDemoData({ db: database.db, clock, log, passwords, ca, dataDir: config.dataDir }) : undefined;
   const jobs = await startJobs({ database: serving.jobDatabase, log, handlers: backgroundJobs(config, database, clock, log, passwords) });
-  const server = await startServer(config, { database, clock, log, passwords });
+  const server = await startServer(config, { database, clock, log, passwords, ca });
   return {
     url: server.url,
     demo,

@@ -30,7 +30,15 @@ export const caFileNames = {
   rootKey: 'root.key.pem',
   issuingCertificate: 'issuing.crt.pem',
   issuingKey: 'issuing.key.pem',
+  /** What the CA is for: { "purpose": "demo" | "deployment" }. */
+  about: 'ca.json',
 } as const;
+
+/**
+ * A deployment CA (`certdesk ca init`) signs only within the profile's limits; only the
+ * embedded demo's own CA also signs the backdated demo certificates (issue #8).
+ */
+export type CaPurpose = 'demo' | 'deployment';
 
 export const defaultCaNames = {
   root: 'CN=certdesk Demo Root CA, O=certdesk Demo, C=JP',
@@ -44,6 +52,7 @@ export interface CaMaterial {
   readonly issuingSigner: CaSigner;
   /** What every certificate the issuing CA signs names as its issuer (subject bytes, SKI, algorithm). */
   readonly issuingIdentity: IssuerIdentity;
+  readonly purpose: CaPurpose;
   /** True when this call created any of the files. */
   readonly created: boolean;
 }
@@ -64,6 +73,32 @@ export interface EnsureCaOptions {
    * newly created issuing CA certificate (S/MIME BR 7.1.2.2(b)(c)). Omitted when absent.
    */
   readonly rootUrls?: { readonly crl: string; readonly caIssuers: string };
+  /** Recorded in ca.json when the root is created; default deployment. */
+  readonly purpose?: CaPurpose;
+}
+
+/** No CA in the folder: `certdesk ca init` makes one. */
+export class CaNotFound extends Error {
+  constructor(dir: string) {
+    super(`no CA in ${dir}: create one with "certdesk ca init" (CA_DIR selects the folder)`);
+    this.name = 'CaNotFound';
+  }
+}
+
+/** Opens the CA in `dir`; never creates one. */
+export async function openCa(options: Pick<EnsureCaOptions, 'dir' | 'passphrase' | 'clock'>): Promise<CaMaterial> {
+  if (!(await exists(join(options.dir, caFileNames.rootCertificate))) && !(await exists(join(options.dir, caFileNames.issuingCertificate)))) {
+    throw new CaNotFound(options.dir);
+  }
+  return ensureCa({ ...options, isCreationAllowed: false });
+}
+
+/** Creates a root and issuing CA in `dir`, which must hold no CA yet (`certdesk ca init`). */
+export async function createCa(options: EnsureCaOptions): Promise<CaMaterial> {
+  for (const name of Object.values(caFileNames)) {
+    if (await exists(join(options.dir, name))) throw new Error(`${join(options.dir, name)} exists: ${options.dir} already holds a CA`);
+  }
+  return ensureCa(options);
 }
 
 const rootValidityYears = 20;
@@ -76,7 +111,7 @@ const keyCurve = { root: 'P-384', issuing: 'P-256' } as const;
  * checks them: both key files decrypt with `passphrase`, each key matches its
  * certificate, and the issuing CA certificate verifies under the root.
  */
-export async function ensureCa(options: EnsureCaOptions): Promise<CaMaterial> {
+export async function ensureCa(options: EnsureCaOptions & { readonly isCreationAllowed?: boolean }): Promise<CaMaterial> {
   const paths = {
     rootCertificate: join(options.dir, caFileNames.rootCertificate),
     rootKey: join(options.dir, caFileNames.rootKey),
@@ -95,6 +130,9 @@ export async function ensureCa(options: EnsureCaOptions): Promise<CaMaterial> {
   }
   if (!present.rootCertificate && present.issuingCertificate) {
     throw new Error(`CA directory ${options.dir} has an issuing CA but no root (${describePresence(present)})`);
+  }
+  if (options.isCreationAllowed === false && !(present.rootCertificate && present.issuingCertificate)) {
+    throw new Error(`CA directory ${options.dir} is incomplete (${describePresence(present)}): finish it with "certdesk ca init"`);
   }
   const now = options.clock.now();
   const notBefore = floorToSecond(options.notBefore ?? new Date(now.getTime() - defaultBackdateMs));
@@ -118,6 +156,7 @@ export async function ensureCa(options: EnsureCaOptions): Promise<CaMaterial> {
     };
     const der = await signTbsCertificate(encodeTbsCertificate(caTbsCertificate(template, spki, signer.algorithm)), signer);
     await writeCertificateFile(paths.rootCertificate, der);
+    await writeNewFile(join(options.dir, caFileNames.about), `${JSON.stringify({ purpose: options.purpose ?? 'deployment', createdAt: now.toISOString() })}\n`, 0o644);
   }
   const root = await loadCaPair(paths.rootCertificate, paths.rootKey, options.passphrase);
 
@@ -161,6 +200,7 @@ export async function ensureCa(options: EnsureCaOptions): Promise<CaMaterial> {
     issuing: issuing.certificate,
     issuingSigner: issuing.signer,
     issuingIdentity: issuing.identity,
+    purpose: await readPurpose(join(options.dir, caFileNames.about)),
     created: !present.rootCertificate || !present.issuingCertificate,
   };
 }
@@ -238,6 +278,13 @@ function yearsLater(notBefore: Date, years: number): Date {
   const end = new Date(notBefore.getTime());
   end.setUTCFullYear(end.getUTCFullYear() + years);
   return new Date(end.getTime() - 1_000);
+}
+
+/** A CA without ca.json (made before it existed, or by hand) is a deployment CA: it never backdates. */
+async function readPurpose(path: string): Promise<CaPurpose> {
+  if (!(await exists(path))) return 'deployment';
+  const about = JSON.parse(await readFile(path, 'utf8')) as { purpose?: unknown };
+  return about.purpose === 'demo' ? 'demo' : 'deployment';
 }
 
 async function exists(path: string): Promise<boolean> {

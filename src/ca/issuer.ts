@@ -22,19 +22,30 @@ import { describeSubjectKey, type SubjectKeyDescription } from './subject-key.js
 import { encodeTbsCertificate, subscriberTbsCertificate } from './tbs-certificate.js';
 import { webCrypto } from './webcrypto.js';
 
-export { randomSerialNumber } from './serial-number.js';
+import { randomSerialNumber } from './serial-number.js';
 
 /**
  * The CA's signing step (STYLE §2): it signs only what the RA asked for, and
- * re-checks the profile limits and lints before the real signature.
- * The numbered steps match docs/issuance-cycle.md.
+ * re-checks the profile limits and lints before the real signature, reserves the serial
+ * and audits around the signature.
  */
+
+/**
+ * Where the CA records the serial numbers it uses (S/MIME BR 7.1: never reused). The RA's
+ * implementation commits the reservation before it returns, so a serial whose signing
+ * fails later stays used.
+ */
+export interface SerialReservations {
+  /** Reserves the serial; false when it was taken already. */
+  reserve(serialNumberHex: string): Promise<boolean>;
+}
 
 export interface IssueCertificateDeps {
   readonly ca: CaMaterial;
   readonly clock: Clock;
-  /** Called just before and after the signature (STYLE §2: audit around every signature). */
-  readonly audit?: (event: IssuanceAuditEvent) => Promise<void>;
+  readonly serials: SerialReservations;
+  /** Called just before and after the signature (STYLE §2: audit around every signature); a failure stops the issuance. */
+  readonly audit: (event: IssuanceAuditEvent) => Promise<void>;
 }
 
 export interface IssueCertificateRequest {
@@ -45,27 +56,43 @@ export interface IssueCertificateRequest {
   readonly email: string;
   readonly notBefore: Date;
   readonly notAfter: Date;
-  /** Hex, from randomSerialNumber(), persisted by the RA before this call. */
-  readonly serialNumber: string;
   readonly urls: SubscriberUrls;
-  /**
-   * Only for demo data and imports of existing certificates: lifts the
-   * one-hour backdate limit, so notBefore (and notAfter) may lie in the past.
-   */
-  readonly allowBackdateForDemoOrImport?: boolean;
 }
 
 export type IssueCertificateResult =
-  | { readonly ok: true; readonly certificate: X509Certificate; readonly der: ArrayBuffer }
+  | { readonly ok: true; readonly certificate: X509Certificate; readonly der: ArrayBuffer; readonly serialNumber: string }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 export type IssuanceAuditEvent =
   | { readonly kind: 'signing'; readonly at: Date; readonly serialNumber: string; readonly tbsSha256: string }
   | { readonly kind: 'signed'; readonly at: Date; readonly serialNumber: string; readonly certificateSha256: string };
 
-export async function issueCertificate(
+/** Tries before giving up on a fresh serial: with 158 random bits a second draw is already a miracle. */
+const serialAttempts = 5;
+
+/**
+ * Signs a subscriber certificate within every limit of the profile. No caller can lift
+ * them: demo certificates take issueDemoCertificate, which only a demo CA accepts.
+ */
+export function issueCertificate(deps: IssueCertificateDeps, request: IssueCertificateRequest): Promise<IssueCertificateResult> {
+  return signWithinLimits(deps, request, { allowBackdateForDemoOrImport: false });
+}
+
+/**
+ * The embedded demo's path (issue #8): its certificates show expired and expiring cases,
+ * so they are backdated. Refused by every CA that `certdesk ca init` made.
+ */
+export async function issueDemoCertificate(deps: IssueCertificateDeps, request: IssueCertificateRequest): Promise<IssueCertificateResult> {
+  if (deps.ca.purpose !== 'demo') {
+    throw new Error('backdated demo certificates come only from the embedded demo CA');
+  }
+  return signWithinLimits(deps, request, { allowBackdateForDemoOrImport: true });
+}
+
+async function signWithinLimits(
   deps: IssueCertificateDeps,
   request: IssueCertificateRequest,
+  limits: { allowBackdateForDemoOrImport: boolean },
 ): Promise<IssueCertificateResult> {
   // Step 1: read the clock once; take the key as SubjectPublicKeyInfo and describe it.
   const now = deps.clock.now();
@@ -74,65 +101,70 @@ export async function issueCertificate(
     : request.publicKey;
   const key = describeSubjectKey(spki);
 
-  // Step 2: re-check the profile limits: key type, validity, backdate, serial, mailbox.
-  const limitProblems = checkIssuanceLimits(
-    {
-      key,
+  for (let attempt = 1; attempt <= serialAttempts; attempt++) {
+    const serialNumber = randomSerialNumber();
+
+    // Step 2: re-check the profile limits: key type, validity, backdate, serial, mailbox.
+    const limitProblems = checkIssuanceLimits(
+      {
+        key,
+        email: request.email,
+        notBefore: request.notBefore,
+        notAfter: request.notAfter,
+        serialNumberHex: serialNumber,
+        issuerNotBefore: deps.ca.issuing.notBefore,
+        issuerNotAfter: deps.ca.issuing.notAfter,
+      },
+      now,
+      limits,
+    );
+    if (limitProblems.length > 0) {
+      return { ok: false, problems: limitProblems };
+    }
+
+    // Step 3: fill the Sponsor-validated Multipurpose template and encode the TBSCertificate.
+    const template = subscriberTemplate({
+      subject: request.subject,
       email: request.email,
+      key,
       notBefore: request.notBefore,
       notAfter: request.notAfter,
-      serialNumberHex: request.serialNumber,
-      issuerNotBefore: deps.ca.issuing.notBefore,
-      issuerNotAfter: deps.ca.issuing.notAfter,
-    },
-    now,
-    { allowBackdateForDemoOrImport: request.allowBackdateForDemoOrImport === true },
-  );
-  if (limitProblems.length > 0) {
-    return { ok: false, problems: limitProblems };
+      serialNumberHex: serialNumber,
+      urls: request.urls,
+    });
+    const tbsDer = encodeTbsCertificate(subscriberTbsCertificate(template, spki, deps.ca.issuingIdentity));
+
+    // Step 4: lint the exact bytes that will be signed; refuse on any problem.
+    const lintProblems = runLints(parseTbs(tbsDer), {
+      profile: subscriberProfile,
+      issuer: deps.ca.issuingIdentity,
+    });
+    if (lintProblems.length > 0) {
+      return { ok: false, problems: lintProblems };
+    }
+
+    // Step 5: reserve the serial; one taken already means a new serial and a new TBS.
+    if (!(await deps.serials.reserve(serialNumber))) continue;
+
+    // Step 6: sign with the issuing CA key, with an audit record before and after.
+    await deps.audit({ kind: 'signing', at: now, serialNumber, tbsSha256: sha256Hex(tbsDer) });
+    const der = await signTbsCertificate(tbsDer, deps.ca.issuingSigner);
+
+    // Step 7: parse the result and make sure it carries the linted TBS byte for byte.
+    const certificate = new X509Certificate(toArrayBuffer(der));
+    if (!bytesEqual(certificateFields(der).tbsCertificate, tbsDer)) {
+      throw new Error(`issuing ${serialNumber}: signed TBSCertificate differs from the linted one`);
+    }
+
+    // Step 8: verify the signature with the issuing CA's public key.
+    const isVerified = await certificate.verify({ publicKey: deps.ca.issuing, date: now, signatureOnly: true }, webCrypto);
+    if (!isVerified) {
+      throw new Error(`issuing ${serialNumber}: signature does not verify under the issuing CA`);
+    }
+    await deps.audit({ kind: 'signed', at: now, serialNumber, certificateSha256: sha256Hex(der) });
+    return { ok: true, certificate, der: toArrayBuffer(der), serialNumber };
   }
-
-  // Step 3: fill the Sponsor-validated Multipurpose template and encode the TBSCertificate.
-  const template = subscriberTemplate({
-    subject: request.subject,
-    email: request.email,
-    key,
-    notBefore: request.notBefore,
-    notAfter: request.notAfter,
-    serialNumberHex: request.serialNumber,
-    urls: request.urls,
-  });
-  const tbsDer = encodeTbsCertificate(subscriberTbsCertificate(template, spki, deps.ca.issuingIdentity));
-
-  // Step 4: lint the exact bytes that will be signed; refuse on any problem.
-  const lintProblems = runLints(parseTbs(tbsDer), {
-    profile: subscriberProfile,
-    issuer: deps.ca.issuingIdentity,
-  });
-  if (lintProblems.length > 0) {
-    return { ok: false, problems: lintProblems };
-  }
-
-  // Step 5: sign with the issuing CA key, with an audit record before and after.
-  await deps.audit?.({ kind: 'signing', at: now, serialNumber: request.serialNumber, tbsSha256: sha256Hex(tbsDer) });
-  const der = await signTbsCertificate(tbsDer, deps.ca.issuingSigner);
-
-  // Step 6: parse the result and make sure it carries the linted TBS byte for byte.
-  const certificate = new X509Certificate(toArrayBuffer(der));
-  if (!bytesEqual(certificateFields(der).tbsCertificate, tbsDer)) {
-    throw new Error(`issuing ${request.serialNumber}: signed TBSCertificate differs from the linted one`);
-  }
-
-  // Step 7: verify the signature with the issuing CA's public key.
-  const isVerified = await certificate.verify(
-    { publicKey: deps.ca.issuing, date: now, signatureOnly: true },
-    webCrypto,
-  );
-  if (!isVerified) {
-    throw new Error(`issuing ${request.serialNumber}: signature does not verify under the issuing CA`);
-  }
-  await deps.audit?.({ kind: 'signed', at: now, serialNumber: request.serialNumber, certificateSha256: sha256Hex(der) });
-  return { ok: true, certificate, der: toArrayBuffer(der) };
+  throw new Error(`no free serial number after ${serialAttempts} random draws: the serial store is broken`);
 }
 
 export type CsrProblemCode = 'csr.malformed' | 'csr.keyNotAllowed' | 'csr.signatureInvalid';

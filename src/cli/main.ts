@@ -4,9 +4,10 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { systemClock } from '../domain/clock.js';
 import { createLogger } from '../log.js';
-import { openEmbeddedCa } from '../ca/embedded-ca.js';
+import { openServiceCa } from '../ca/service-ca.js';
 import { ConfigurationProblem, openMigratedDatabase, runService } from '../main.js';
 import { registerAuditCommands } from './audit-commands.js';
+import { registerCaCommands } from './ca-commands.js';
 import { registerMaintenanceCommands } from './maintenance-commands.js';
 import { registerCouponCommands } from './coupon-commands.js';
 import { registerOperatorCommands } from './operator-commands.js';
@@ -76,7 +77,7 @@ program
     const config = configOrExit();
     const log = createLogger(options.json ? 'warn' : config.logLevel, pino.destination(2));
     const database = await openMigratedDatabase(config, log);
-    const ca = await openEmbeddedCa(config, systemClock, log);
+    const ca = await openServiceCa(config, systemClock, log);
     const demo = await loadDemoData({ db: database.db, clock: systemClock, log, passwords: new PasswordHasher(), ca, dataDir: config.dataDir });
     await database.close();
     if (options.json) {
@@ -103,6 +104,10 @@ registerMaintenanceCommands(program, openCommandContext);
 registerOperatorCommands(program, openCommandContext);
 registerAuditCommands(program, openCommandContext);
 registerCouponCommands(program, openCommandContext);
+registerCaCommands(program, () => {
+  const config = configOrExit();
+  return { config, clock: systemClock, log: createLogger(config.logLevel, pino.destination(2)) };
+});
 
 try {
   await program.parseAsync(process.argv);

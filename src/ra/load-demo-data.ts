@@ -4,8 +4,9 @@ import path from 'node:path';
 import { formatCertificateCode, canonicalCertificateCode } from '../domain/certificate-code.js';
 import { formatCouponNumber, makeCouponNumber } from '../domain/input/registration.js';
 import { DAY_MS, isInRenewalWindow } from '../domain/renewal-window.js';
-import { issueCertificate, randomSerialNumber } from '../ca/issuer.js';
+import { issueDemoCertificate } from '../ca/issuer.js';
 import { subscriberUrlsOf, type IssuingCa } from '../ca/issuing-ca.js';
+import { signingDepsOf } from './ca-signing.js';
 import { appendAudit } from '../store/audit-store.js';
 import { findCertificateByCodeHash, insertCertificate, revokeCertificate } from '../store/certificate-store.js';
 import { insertCoupons, listUnbatchedCouponNumbers } from '../store/coupon-store.js';
@@ -111,21 +112,15 @@ export async function loadDemoData(deps: CoreDeps & Pick<RaDeps, 'passwords'> & 
         proxyPhone: '0452247713',
       };
       const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
-      const serialNumber = randomSerialNumber();
-      const issued = await issueCertificate(
-        { ca: deps.ca.material, clock: deps.clock },
-        {
+      // Demo certificates are backdated by design: they show expired and expiring cases.
+      const issued = await issueDemoCertificate(signingDepsOf(deps, 'demo'), {
           publicKey: keys.publicKey,
           subject: { givenName: person.firstNameEn, surname: person.lastNameEn, organizationName: organisation.orgNameEn },
           email,
           notBefore,
           notAfter,
-          serialNumber,
           urls: subscriberUrlsOf(deps.ca.pkiBaseUrl),
-          // Demo certificates are backdated by design: they show expired and expiring cases.
-          allowBackdateForDemoOrImport: true,
-        },
-      );
+        });
       if (!issued.ok) throw new Error(`demo certificate refused by the CA: ${issued.problems.map((p) => p.code).join(', ')}`);
       const passwordHash = await deps.passwords.hash(password);
       await deps.db.transaction(async (tx) => {
@@ -137,6 +132,7 @@ export async function loadDemoData(deps: CoreDeps & Pick<RaDeps, 'passwords'> & 
           vettedAt: notBefore,
           now,
         });
+        const { serialNumber } = issued;
         const certificateId = await insertCertificate(tx, {
           subscriberId,
           applicationId: null,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { IssuingCa } from '../ca/issuing-ca.js';
 import type { Clock } from '../domain/clock.js';
 import type { ReviewPolicy } from '../domain/review.js';
 import type { Site } from '../domain/site.js';
@@ -12,6 +13,8 @@ export type Lang = 'ja' | 'en';
 
 export interface WebDeps {
   db: Db;
+  /** The CA that pickup has sign (issue #8). */
+  ca: IssuingCa;
   clock: Clock;
   log: Logger;
   site: Site;

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AuthorityInfoAccessExtension,
@@ -14,7 +14,7 @@ import {
   SubjectKeyIdentifierExtension,
 } from '@peculiar/x509';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { caFileNames, ensureCa, parseDistinguishedName } from '../../src/ca/bootstrap.js';
+import { CaNotFound, caFileNames, createCa, ensureCa, openCa, parseDistinguishedName } from '../../src/ca/bootstrap.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { extension, hasOpenssl, issuedAt, makeTempDir, openssl, passphrase, toUnixSeconds } from './ca-test-kit.js';
@@ -176,6 +176,51 @@ describe(ensureCa.name, () => {
       openssl(['pkey', '-in', join(temp.dir, name), '-passin', `pass:${passphrase}`, '-noout']);
     }
     expect(openssl(['verify', '-attime', toUnixSeconds('2027-01-01T00:00:00Z'), '-CAfile', rootPath, issuingPath])).toMatch(/: OK/);
+  });
+});
+
+describe('createCa and openCa (certdesk ca init, then every serve)', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  const clock = new FakeClock(issuedAt);
+  beforeEach(async () => {
+    temp = await makeTempDir();
+  });
+  afterEach(async () => {
+    await temp.remove();
+  });
+
+  it('opens nothing in an empty folder: it never creates a CA', async () => {
+    await expect(openCa({ dir: temp.dir, passphrase, clock })).rejects.toBeInstanceOf(CaNotFound);
+    expect(await readdir(temp.dir)).toEqual([]);
+  });
+
+  it('creates a deployment CA that openCa then loads, the same certificates', async () => {
+    const created = await createCa({ dir: temp.dir, passphrase, clock });
+    expect(created.purpose).toBe('deployment');
+    const opened = await openCa({ dir: temp.dir, passphrase, clock });
+    expect(opened.created).toBe(false);
+    expect(opened.purpose).toBe('deployment');
+    expect(new Uint8Array(opened.issuing.rawData)).toEqual(new Uint8Array(created.issuing.rawData));
+    expect(JSON.parse(await readFile(join(temp.dir, caFileNames.about), 'utf8'))).toEqual({ purpose: 'deployment', createdAt: issuedAt.replace('Z', '.000Z') });
+  });
+
+  it('refuses to create over an existing CA', async () => {
+    await createCa({ dir: temp.dir, passphrase, clock });
+    await expect(createCa({ dir: temp.dir, passphrase, clock })).rejects.toThrow(/already holds a CA$/);
+  });
+
+  it('refuses to open a half-made CA instead of finishing it', async () => {
+    await createCa({ dir: temp.dir, passphrase, clock });
+    await rm(join(temp.dir, caFileNames.issuingCertificate));
+    await rm(join(temp.dir, caFileNames.issuingKey));
+    await expect(openCa({ dir: temp.dir, passphrase, clock })).rejects.toThrow(/is incomplete .*finish it with "certdesk ca init"/);
+    expect(await readdir(temp.dir)).not.toContain(caFileNames.issuingCertificate);
+  });
+
+  it('records the demo purpose only when asked, and reads a CA without ca.json as a deployment CA', async () => {
+    expect((await ensureCa({ dir: temp.dir, passphrase, clock, purpose: 'demo' })).purpose).toBe('demo');
+    await rm(join(temp.dir, caFileNames.about));
+    expect((await openCa({ dir: temp.dir, passphrase, clock })).purpose).toBe('deployment');
   });
 });
 

@@ -22,11 +22,13 @@ import { caFileNames, ensureCa, type CaMaterial } from '../../src/ca/bootstrap.j
 import { certificateFields } from '../../src/ca/certificate-fields.js';
 import {
   issueCertificate,
+  issueDemoCertificate,
   parseCsr,
-  randomSerialNumber,
   type IssuanceAuditEvent,
+  type IssueCertificateDeps,
   type IssueCertificateRequest,
 } from '../../src/ca/issuer.js';
+import { randomSerialNumber } from '../../src/ca/serial-number.js';
 import { parseTbs } from '../../src/ca/lints/parsed-tbs.js';
 import { runLints } from '../../src/ca/lints/subscriber-lints.js';
 import { toPem } from '../../src/ca/pem.js';
@@ -81,12 +83,21 @@ describe(issueCertificate.name, () => {
     email: 'taro.takasaki@example.jp',
     notBefore: clock.now(),
     notAfter: validityEnd(clock.now(), subscriberProfile.defaultValidityDays),
-    serialNumber: randomSerialNumber(),
     urls: subscriberUrls,
     ...overrides,
   });
+  /** Serials reserved so far, as the database would keep them. */
+  const reserved = new Set<string>();
+  const deps = (overrides: Partial<IssueCertificateDeps> = {}): IssueCertificateDeps => ({
+    ca,
+    clock,
+    serials: { reserve: (serial) => Promise.resolve(!reserved.has(serial) && Boolean(reserved.add(serial))) },
+    audit: () => Promise.resolve(),
+    ...overrides,
+  });
+  const recordingAudit = (events: IssuanceAuditEvent[]) => (event: IssuanceAuditEvent) => Promise.resolve(void events.push(event));
   const issue = async (overrides: Partial<IssueCertificateRequest> = {}) => {
-    const result = await issueCertificate({ ca, clock }, request(overrides));
+    const result = await issueCertificate(deps(), request(overrides));
     if (!result.ok) {
       throw new Error(`refused: ${JSON.stringify(result.problems)}`);
     }
@@ -104,8 +115,7 @@ describe(issueCertificate.name, () => {
     let serialNumber: string;
 
     beforeAll(async () => {
-      serialNumber = randomSerialNumber();
-      ({ certificate, der } = await issue({ publicKey: keyPair(kind).publicKey, serialNumber }));
+      ({ certificate, der, serialNumber } = await issue({ publicKey: keyPair(kind).publicKey }));
     });
 
     it('certifies the requested key, names and validity', async () => {
@@ -120,7 +130,8 @@ describe(issueCertificate.name, () => {
       expect(certificate.subjectName.getField('1.2.840.113549.1.9.1')).toEqual([]);
     });
 
-    it('uses the requested serial: positive, at most 20 octets, 64+ random bits', () => {
+    it('uses the serial it reserved: positive, at most 20 octets, 64+ random bits', () => {
+      expect(reserved.has(serialNumber)).toBe(true);
       expect(BigInt(`0x${certificate.serialNumber}`)).toBe(BigInt(`0x${serialNumber}`));
       const octets = parseTbs(certificateFields(der).tbsCertificate).serialNumber;
       expect(octets.length).toBeGreaterThanOrEqual(9);
@@ -214,25 +225,22 @@ describe(issueCertificate.name, () => {
     expect(new Uint8Array(certificate.publicKey.rawData)).toEqual(new Uint8Array(spki));
   });
 
-  it('writes an audit record before and after the signature', async () => {
-    const events: IssuanceAuditEvent[] = [];
-    const serialNumber = randomSerialNumber();
+  it('writes an audit record before and after the signature, after reserving the serial', async () => {
+    const events: (IssuanceAuditEvent | { kind: 'reserved'; serialNumber: string })[] = [];
     const result = await issueCertificate(
-      {
-        ca,
-        clock,
-        audit: (event) => {
-          events.push(event);
-          return Promise.resolve();
-        },
-      },
-      request({ serialNumber }),
+      deps({
+        serials: { reserve: (serialNumber) => Promise.resolve(events.push({ kind: 'reserved', serialNumber }) > 0) },
+        audit: (event) => Promise.resolve(void events.push(event)),
+      }),
+      request(),
     );
     if (!result.ok) {
       throw new Error('refused');
     }
+    const { serialNumber } = result;
     const tbs = certificateFields(result.der).tbsCertificate;
     expect(events).toEqual([
+      { kind: 'reserved', serialNumber },
       { kind: 'signing', at: clock.now(), serialNumber, tbsSha256: createHash('sha256').update(tbs).digest('hex') },
       {
         kind: 'signed',
@@ -243,10 +251,36 @@ describe(issueCertificate.name, () => {
     ]);
   });
 
+  it('draws another serial when the one it drew is taken, and signs only the one it reserved', async () => {
+    const tried: string[] = [];
+    const result = await issueCertificate(deps({ serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 1) } }), request());
+    expect(tried).toHaveLength(2);
+    expect(tried[0]).not.toBe(tried[1]);
+    expect(result.ok && result.serialNumber).toBe(tried[1]);
+    expect(result.ok && BigInt(`0x${result.certificate.serialNumber}`)).toBe(BigInt(`0x${tried[1]}`));
+  });
+
+  it('gives up, without signing, when no serial can be reserved', async () => {
+    const events: IssuanceAuditEvent[] = [];
+    await expect(issueCertificate(deps({ serials: { reserve: () => Promise.resolve(false) }, audit: recordingAudit(events) }), request())).rejects.toThrow(
+      /no free serial number after 5 random draws/,
+    );
+    expect(events).toEqual([]);
+  });
+
+  it('does not sign when the audit record before the signature cannot be written', async () => {
+    let signatures = 0;
+    const countingCa: CaMaterial = { ...ca, issuingSigner: { ...ca.issuingSigner, sign: (data) => (signatures++, ca.issuingSigner.sign(data)) } };
+    const failingAudit = () => Promise.reject(new Error('audit log unavailable'));
+    await expect(issueCertificate(deps({ ca: countingCa, audit: failingAudit }), request())).rejects.toThrow('audit log unavailable');
+    expect(signatures).toBe(0);
+  });
+
   it('refuses a validity of 826 days before building anything', async () => {
     const events: IssuanceAuditEvent[] = [];
+    const tried: string[] = [];
     const result = await issueCertificate(
-      { ca, clock, audit: (event) => Promise.resolve(void events.push(event)) },
+      deps({ audit: recordingAudit(events), serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 0) } }),
       request({ notAfter: validityEnd(clock.now(), 826) }),
     );
     expect(result).toEqual({
@@ -260,6 +294,7 @@ describe(issueCertificate.name, () => {
       ],
     });
     expect(events).toEqual([]);
+    expect(tried).toEqual([]);
   });
 
   it('issues exactly 825 days', async () => {
@@ -271,7 +306,7 @@ describe(issueCertificate.name, () => {
     ['RSA-1024', 'key RSA-1024 is not allowed'],
     ['P-521', 'key ECDSA P-521 is not allowed'],
   ] as const)('refuses a %s key', async (kind, message) => {
-    const result = await issueCertificate({ ca, clock }, request({ publicKey: keyPair(kind).publicKey }));
+    const result = await issueCertificate(deps(), request({ publicKey: keyPair(kind).publicKey }));
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.problems.map((problem) => [problem.code, problem.message.slice(0, message.length)])).toEqual([
       ['issuance.keyNotAllowed', message],
@@ -280,23 +315,27 @@ describe(issueCertificate.name, () => {
 
   it('refuses a notBefore more than an hour before now', async () => {
     const notBefore = new Date(clock.now().getTime() - 3_600_000 - 1000);
-    const result = await issueCertificate({ ca, clock }, request({ notBefore, notAfter: validityEnd(notBefore, 365) }));
+    const result = await issueCertificate(deps(), request({ notBefore, notAfter: validityEnd(notBefore, 365) }));
     expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual(['issuance.backdateTooFar']);
   });
 
-  it('issues demo data that expired 400 days ago when backdating is allowed explicitly', async () => {
+  it('issues demo data that expired 400 days ago, but only from a demo CA', async () => {
     const notAfter = new Date(clock.now().getTime() - 400 * dayMs);
     const notBefore = new Date(notAfter.getTime() - 365 * dayMs + 1000);
-    const { certificate } = await issue({ notBefore, notAfter, allowBackdateForDemoOrImport: true });
+    const result = await issueDemoCertificate(deps({ ca: { ...ca, purpose: 'demo' } }), request({ notBefore, notAfter }));
+    if (!result.ok) throw new Error('refused');
+    const { certificate } = result;
     expect(certificate.notAfter).toEqual(notAfter);
     expect(await certificate.verify({ publicKey: ca.issuing, date: clock.now() }, webCrypto)).toBe(false);
     expect(await certificate.verify({ publicKey: ca.issuing, date: new Date(notAfter.getTime() - dayMs) }, webCrypto)).toBe(true);
+    expect(ca.purpose).toBe('deployment');
+    await expect(issueDemoCertificate(deps(), request({ notBefore, notAfter }))).rejects.toThrow(/only from the embedded demo CA/);
   });
 
   it('refuses, through the lints, an https CRL URL without signing', async () => {
     const events: IssuanceAuditEvent[] = [];
     const result = await issueCertificate(
-      { ca, clock, audit: (event) => Promise.resolve(void events.push(event)) },
+      deps({ audit: recordingAudit(events) }),
       request({ urls: { ...subscriberUrls, crl: 'https://crl.certdesk.example/g1.crl' } }),
     );
     expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual([
@@ -307,7 +346,7 @@ describe(issueCertificate.name, () => {
 
   it('refuses, through the lints, an empty organisation and a three-letter country', async () => {
     const result = await issueCertificate(
-      { ca, clock },
+      deps(),
       request({ subject: { ...subscriberSubject, organizationName: '', countryName: 'JPN' } }),
     );
     expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual([
@@ -320,7 +359,7 @@ describe(issueCertificate.name, () => {
   it('refuses a validity reaching past the issuing CA', async () => {
     const later = new FakeClock('2032-06-01T00:00:00Z');
     const result = await issueCertificate(
-      { ca, clock: later },
+      deps({ clock: later }),
       request({ notBefore: later.now(), notAfter: validityEnd(later.now(), 825) }),
     );
     expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual(['issuance.outsideIssuerValidity']);

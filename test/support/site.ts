@@ -1,3 +1,4 @@
+import type { IssuingCa } from '../../src/ca/issuing-ca.js';
 import type { Site } from '../../src/domain/site.js';
 
 /** A deployment's identity for tests that render mail or pages without a whole world. */
@@ -16,3 +17,11 @@ export function testSite(overrides: Partial<Site> = {}): Site {
     ...overrides,
   };
 }
+
+/** For web tests that never sign: any use of the CA fails the test loudly. */
+export const absentCa: IssuingCa = {
+  get material(): IssuingCa['material'] {
+    throw new Error('this test has no CA');
+  },
+  pkiBaseUrl: 'http://localhost',
+};

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { openEmbeddedCa } from '../../src/ca/embedded-ca.js';
+import type { IssuingCa } from '../../src/ca/issuing-ca.js';
+import { openServiceCa } from '../../src/ca/service-ca.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { webDepsOf } from '../../src/main.js';
 import { PasswordHasher, type PasswordHasherLimits } from '../../src/ra/application-password.js';
@@ -24,6 +25,7 @@ export interface World {
   demo: DemoData;
   app: ReturnType<typeof createApp>;
   web: WebDeps;
+  ca: IssuingCa;
   /** What use cases get, for tests that call ra/ directly. */
   ra: RaDeps;
   log: pino.Logger;
@@ -41,10 +43,10 @@ export async function createWorld(options: { now?: string; env?: Record<string, 
   const log = pino({ level: 'silent' });
   const queries: string[] = [];
   const database = await createTestDatabase({ onQuery: (sql) => queries.push(sql) });
-  const ca = await openEmbeddedCa(config, clock, log);
+  const ca = await openServiceCa(config, clock, log);
   const passwords = new PasswordHasher(options.passwordLimits);
   const demo = await loadDemoData({ db: database.db, clock, log, passwords, ca, dataDir });
-  const web = await webDepsOf(config, { db: database.db, clock, log, passwords });
+  const web = await webDepsOf(config, { db: database.db, clock, log, passwords, ca });
   const app = createApp(web);
   return {
     config,
@@ -53,6 +55,7 @@ export async function createWorld(options: { now?: string; env?: Record<string, 
     demo,
     app,
     web,
+    ca,
     ra: { db: database.db, clock, log, site: config.site, passwords, review: config.review },
     log,
     queries,

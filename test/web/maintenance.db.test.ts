@@ -10,7 +10,7 @@ import { scheduleMaintenance } from '../../src/ra/schedule-maintenance.js';
 import { listAllMaintenanceWindows, listMaintenanceWindowsNotEndedBy } from '../../src/store/maintenance-store.js';
 import { auditLog, maintenanceWindows } from '../../src/store/schema/tables.js';
 import { PasswordHasher } from '../../src/ra/application-password.js';
-import { testSite } from '../support/site.js';
+import { absentCa, testSite } from '../support/site.js';
 import type { WebDeps, WebEnv } from '../../src/web/env.js';
 import { maintenanceGate } from '../../src/web/maintenance/maintenance-gate.js';
 import { maintenanceConfirmationWarning, maintenanceWarningFor, MaintenanceWarning } from '../../src/web/maintenance/maintenance-warning.js';
@@ -42,6 +42,7 @@ const ra = () => ({ db: database.db, clock, log });
 function webDeps(): WebDeps {
   return {
     db: database.db,
+    ca: absentCa,
     clock,
     log,
     site: testSite({ brandName: 'certdesk', productName: 'テスト', publicUrl: 'http://localhost' }),

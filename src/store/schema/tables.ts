@@ -371,7 +371,61 @@ export const pickupCredentials = pgTable(
     expiresAt: instant('expires_at').notNull(),
     failedAttempts: integer('failed_attempts').notNull().default(0),
     usedAt: instant('used_at'),
+    /**
+     * Set while a pickup signs with this credential (claimed before signing, cleared if the
+     * CA refuses): two browsers racing with one code never both get a certificate signed.
+     */
+    issuingSince: instant('issuing_since'),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [uniqueIndex('pickup_credentials_application_key').on(t.applicationId), uniqueIndex('pickup_credentials_code_key').on(t.codeHash)],
 );
+
+/**
+ * Mailbox control before issuance (SPEC 4, S/MIME BR 3.2.2): a random value sent to the
+ * address and returned within 24 h; issuance needs one returned in the last 30 days. The
+ * certificate code of the approval mail is such a value when it comes back in time
+ * (method certificateCode, no valueHash: the credential holds it); otherwise pickup mails
+ * a one-time value (method oneTimeValue). Rows are evidence, never deleted.
+ */
+export const mailboxChallenges = pgTable(
+  'mailbox_challenges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    email: text('email').notNull(),
+    method: text('method', { enum: ['certificateCode', 'oneTimeValue'] }).notNull(),
+    valueHash: text('value_hash'),
+    sentAt: instant('sent_at').notNull(),
+    expiresAt: instant('expires_at').notNull(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    verifiedAt: instant('verified_at'),
+  },
+  (t) => [index('mailbox_challenges_application_idx').on(t.applicationId, t.sentAt)],
+);
+
+/**
+ * Every serial number the CA has used or is about to use (S/MIME BR 7.1: never reused):
+ * reserved in a committed transaction before the signature, kept even if signing fails.
+ */
+export const certificateSerials = pgTable('certificate_serials', {
+  serialNumber: text('serial_number').primaryKey(),
+  reservedAt: instant('reserved_at').notNull(),
+  /** What it was reserved for: "application:<id>", "demo", … */
+  reservedFor: text('reserved_for').notNull(),
+});
+
+/**
+ * The CA this database belongs to: the first process to start records its root and
+ * issuing certificate, and every process after must hold the same ones, so several
+ * processes on one PostgreSQL issue under one CA.
+ */
+export const caCertificates = pgTable('ca_certificates', {
+  role: text('role', { enum: ['root', 'issuing'] }).primaryKey(),
+  sha256: text('sha256').notNull(),
+  subject: text('subject').notNull(),
+  der: bytea('der').notNull(),
+  registeredAt: instant('registered_at').notNull(),
+});
