@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs from Debian: a PostgreSQL server and Chromium.
-# Idempotent: does nothing when both are there.
+# Installs what the test suite needs from Debian: a PostgreSQL server, Chromium, CJK fonts
+# and NSS's certutil (libnss3-tools, for the CA interop test).
+# Idempotent: does nothing when all are there.
 set -euo pipefail
 
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'noto sans cjk' || need+=(fonts-noto-cjk)
+command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -1,0 +1,211 @@
+import 'reflect-metadata';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caFileNames, ensureCa, type CaMaterial } from '../../src/ca/bootstrap.js';
+import { issueCertificate } from '../../src/ca/issuer.js';
+import { toPem } from '../../src/ca/pem.js';
+import { subscriberProfile, validityEnd } from '../../src/ca/profile.js';
+import { webCrypto } from '../../src/ca/webcrypto.js';
+import type { Clock } from '../../src/domain/clock.js';
+import { generateTestKeys, hasOpenssl, makeTempDir, passphrase, subscriberSubject, subscriberUrls, type TestKeyKind } from './ca-test-kit.js';
+
+/**
+ * Cross-checks what our CA issues against independent implementations:
+ * Debian's openssl 3 and NSS's certutil. Both check validity against the real
+ * clock, so the CA and the certificates are made with a clock that reads it.
+ * Neither `openssl cms -encrypt` nor NSS's email-recipient check insists on
+ * keyAgreement for an EC key, so the parsed key usage text is what pins it.
+ */
+
+const realClock: Clock = { now: () => new Date() };
+
+const hasCertutil = spawnSync('certutil', ['-H'], { encoding: 'utf8' }).error === undefined;
+const skipNote = (tool: string, isPresent: boolean, pkg: string): string =>
+  isPresent ? '' : ` (skipped: ${tool} is not installed; Debian package ${pkg}, see scripts/ensure-system-packages.sh)`;
+
+const message = 'certdesk interop: 太郎 髙﨑 signs and receives this.\n';
+
+const subscriberKinds = [
+  {
+    kind: 'P-256',
+    label: 'ECDSA P-256',
+    keyUsageText: 'Digital Signature, Key Agreement',
+    // OpenSSL's smimeencrypt purpose demands keyEncipherment; an ECDH recipient has keyAgreement instead (RFC 5753).
+    isSmimeEncryptPurpose: false,
+  },
+  {
+    kind: 'RSA-2048',
+    label: 'RSA-2048',
+    keyUsageText: 'Digital Signature, Key Encipherment',
+    isSmimeEncryptPurpose: true,
+  },
+] as const satisfies readonly {
+  kind: TestKeyKind;
+  label: string;
+  keyUsageText: string;
+  isSmimeEncryptPurpose: boolean;
+}[];
+
+/** The single place that calls the issuer, so a change of its API is adapted here only. */
+async function issueFor(ca: CaMaterial, keys: CryptoKeyPair, now: Date): Promise<ArrayBuffer> {
+  const result = await issueCertificate(
+    {
+      ca,
+      clock: { now: () => now },
+      // Each test issues one certificate per key: no serial can repeat, nothing needs auditing.
+      serials: { reserve: () => Promise.resolve(true) },
+      audit: () => Promise.resolve(),
+    },
+    {
+      publicKey: keys.publicKey,
+      subject: subscriberSubject,
+      email: 'taro.takasaki@example.jp',
+      notBefore: now,
+      notAfter: validityEnd(now, subscriberProfile.defaultValidityDays),
+      urls: subscriberUrls,
+    },
+  );
+  if (!result.ok) {
+    throw new Error(`refused: ${JSON.stringify(result.problems)}`);
+  }
+  return result.der;
+}
+
+function run(command: string, args: readonly string[]): SpawnSyncReturns<string> {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error) {
+    throw result.error;
+  }
+  return result;
+}
+
+const describeRun = (command: string, args: readonly string[], result: SpawnSyncReturns<string>): string =>
+  `${command} ${args.join(' ')} exited ${String(result.status)}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
+
+/** Runs `command` and asserts exit status 0, showing its output otherwise; returns stdout. */
+function succeed(command: string, args: readonly string[]): string {
+  const result = run(command, args);
+  expect(result.status, describeRun(command, args, result)).toBe(0);
+  return result.stdout;
+}
+
+describe('issued certificates, checked by openssl and NSS', () => {
+  let temp: Awaited<ReturnType<typeof makeTempDir>>;
+  let ca: CaMaterial;
+  let rootPath: string;
+  let issuingPath: string;
+
+  beforeAll(async () => {
+    temp = await makeTempDir();
+    ca = await ensureCa({ dir: temp.dir, passphrase, clock: realClock });
+    rootPath = join(temp.dir, caFileNames.rootCertificate);
+    issuingPath = join(temp.dir, caFileNames.issuingCertificate);
+  });
+  afterAll(async () => {
+    await temp.remove();
+  });
+
+  describe.each(subscriberKinds)('for an $label subscriber key', ({ kind, keyUsageText, isSmimeEncryptPurpose }) => {
+    let dir: string;
+    const files = { cert: '', key: '', message: '' };
+
+    beforeAll(async () => {
+      dir = join(temp.dir, kind);
+      await mkdir(dir);
+      const keys = await generateTestKeys(kind);
+      const der = await issueFor(ca, keys, realClock.now());
+      files.cert = join(dir, 'cert.pem');
+      files.key = join(dir, 'key.pem');
+      files.message = join(dir, 'msg.txt');
+      await writeFile(files.cert, toPem(der, 'CERTIFICATE'));
+      await writeFile(files.key, toPem(await webCrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY'), { mode: 0o600 });
+      await writeFile(files.message, message);
+    });
+
+    describe.skipIf(!hasOpenssl)(`openssl${skipNote('openssl', hasOpenssl, 'openssl')}`, () => {
+      const verifyArgs = (purpose: string): string[] => [
+        'verify',
+        '-CAfile',
+        rootPath,
+        '-untrusted',
+        issuingPath,
+        '-purpose',
+        purpose,
+        files.cert,
+      ];
+
+      it(`parses it, with key usage "${keyUsageText}" and the Multipurpose extended key usages`, () => {
+        const text = succeed('openssl', ['x509', '-in', files.cert, '-noout', '-text']);
+        expect(text).toMatch(new RegExp(`X509v3 Key Usage: critical\\n\\s*${keyUsageText}\\n`));
+        expect(text).toMatch(/X509v3 Extended Key Usage: \n\s*E-mail Protection, TLS Web Client Authentication\n/);
+      });
+
+      it.each(['smimesign', 'sslclient', ...(isSmimeEncryptPurpose ? ['smimeencrypt'] : [])])(
+        'verifies the chain to the root for purpose %s',
+        (purpose) => {
+          expect(succeed('openssl', verifyArgs(purpose))).toMatch(/: OK\n/);
+        },
+      );
+
+      if (!isSmimeEncryptPurpose) {
+        it('is refused for purpose smimeencrypt, which demands keyEncipherment (so encryption is proven with cms below)', () => {
+          const args = verifyArgs('smimeencrypt');
+          const result = run('openssl', args);
+          expect(result.status, describeRun('openssl', args, result)).not.toBe(0);
+          expect(result.stdout + result.stderr).toMatch(/error 26 at 0 depth lookup: unsuitable certificate purpose/);
+        });
+      }
+
+      // -binary throughout cms: without it openssl canonicalises the text to CRLF line ends (S/MIME), so
+      // what comes back would differ from msg.txt by its line ends.
+      it('signs a message with cms that verifies to the root for smimesign', async () => {
+        const signed = join(dir, 'signed.p7m');
+        const verified = join(dir, 'verified.txt');
+        const signArgs = ['-signer', files.cert, '-inkey', files.key, '-certfile', issuingPath];
+        succeed('openssl', ['cms', '-sign', '-binary', ...signArgs, '-in', files.message, '-out', signed]);
+        succeed('openssl', ['cms', '-verify', '-binary', '-CAfile', rootPath, '-purpose', 'smimesign', '-in', signed, '-out', verified]);
+        expect(await readFile(verified, 'utf8')).toBe(message);
+      });
+
+      it(`encrypts a message to it with cms (${kind === 'RSA-2048' ? 'RSA key transport' : 'ECDH key agreement, RFC 5753'}) that its key decrypts`, async () => {
+        const encrypted = join(dir, 'enc.p7m');
+        const decrypted = join(dir, 'decrypted.txt');
+        succeed('openssl', ['cms', '-encrypt', '-binary', '-aes-256-cbc', '-recip', files.cert, '-in', files.message, '-out', encrypted]);
+        const info = succeed('openssl', ['cms', '-cmsout', '-print', '-in', encrypted]);
+        expect(info).toMatch(kind === 'RSA-2048' ? /d\.ktri:/ : /d\.kari:/);
+        succeed('openssl', ['cms', '-decrypt', '-binary', '-recip', files.cert, '-inkey', files.key, '-in', encrypted, '-out', decrypted]);
+        expect(await readFile(decrypted, 'utf8')).toBe(message);
+      });
+    });
+
+    describe.skipIf(!hasCertutil)(`NSS certutil${skipNote('certutil', hasCertutil, 'libnss3-tools')}`, () => {
+      let db: string;
+
+      beforeAll(async () => {
+        const nssDir = join(dir, 'nssdb');
+        await mkdir(nssDir);
+        db = `sql:${nssDir}`;
+        succeed('certutil', ['-N', '-d', db, '--empty-password']);
+        // Trust flags are SSL,S/MIME,code signing. -u C (SSL client) needs T, a CA trusted to issue client
+        // certificates: with "C,C,C" NSS answers "issuer has been marked as not trusted by the user".
+        succeed('certutil', ['-A', '-d', db, '-n', 'root', '-t', 'CT,C,C', '-a', '-i', rootPath]);
+        succeed('certutil', ['-A', '-d', db, '-n', 'issuing', '-t', ',,', '-a', '-i', issuingPath]);
+        succeed('certutil', ['-A', '-d', db, '-n', 'subscriber', '-t', ',,', '-a', '-i', files.cert]);
+      });
+
+      // -e: without it certutil -V does not check signatures at all (a tampered certificate is "valid").
+      // -u R for an EC key accepts digitalSignature OR keyAgreement (CERT_CheckKeyUsage in NSS
+      // lib/certdb/certdb.c), so for ECDSA only the openssl text check above pins keyAgreement.
+      it.each([
+        ['S', 'email signer'],
+        ['R', 'email recipient'],
+        ['C', 'SSL client'],
+      ])('validates it with signatures for usage %s (%s)', (usage) => {
+        const output = succeed('certutil', ['-V', '-e', '-d', db, '-n', 'subscriber', '-u', usage]);
+        expect(output).toMatch(/^certutil: certificate is valid$/m);
+      });
+    });
+  });
+});
