@@ -83,13 +83,13 @@ export async function enqueueMail(tx: Db | Tx, input: EnqueueMailInput): Promise
 
 /**
  * A sent mail's bodies without what only its recipient may hold: the one-time
- * cancellation link and the certificate code. The mail has left; the copy we keep (for
+ * cancellation link, the certificate code and the mailbox confirmation value. The mail has left; the copy we keep (for
  * the mail log) must not hand them to whoever reads the database.
  */
 export function withoutSecrets(body: string): string {
   return body
     .replace(/(\/cancel\/link\/)[A-Za-z0-9_-]{43}/g, '$1…')
-    .replace(/\b[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}\b/g, '****-****-****-****-****');
+    .replace(/\b[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4,5}\b/g, (code) => code.replace(/[^-]/g, '*'));
 }
 
 /** Exponential backoff after the given number of failed attempts (1 → 1 min), capped at an hour. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { canonicalCertificateCode, formatCertificateCode } from '../domain/certificate-code.js';
+import { canonicalCertificateCode, CERTIFICATE_CODE_LENGTH, formatCertificateCode } from '../domain/certificate-code.js';
 import { pickupExpiresAt } from '../domain/pickup-code.js';
 import { isRejectionReason, REJECTION_NOTE_MAX_LENGTH, type RejectionReason } from '../domain/rejection-reasons.js';
 import { isFinalApproval, reviewRefusal, type ReviewRefusal } from '../domain/review.js';
@@ -72,7 +72,7 @@ export async function approveApplication(deps: RaDeps, input: { applicationId: s
     if (!isDecided) throw new Error(`application ${application.id} left the final state while locked`);
 
     // Step 4: the pickup credential; the code exists in clear only in the mail.
-    const certificateCode = formatCertificateCode(randomBytes(20));
+    const certificateCode = formatCertificateCode(randomBytes(CERTIFICATE_CODE_LENGTH));
     const canonical = canonicalCertificateCode(certificateCode);
     if (canonical === undefined) throw new Error('a fresh certificate code that does not read back');
     const codeExpiresAt = pickupExpiresAt(now, deps.review.pickupCodeTtlDays);

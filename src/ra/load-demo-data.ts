@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatCertificateCode, canonicalCertificateCode } from '../domain/certificate-code.js';
+import { canonicalCertificateCode, CERTIFICATE_CODE_LENGTH, formatCertificateCode } from '../domain/certificate-code.js';
 import { formatCouponNumber, makeCouponNumber } from '../domain/input/registration.js';
 import { DAY_MS, isInRenewalWindow } from '../domain/renewal-window.js';
 import { issueDemoCertificate } from '../ca/issuer.js';
@@ -87,7 +87,7 @@ export async function loadDemoData(deps: CoreDeps & Pick<RaDeps, 'passwords'> & 
       const person = people[i]!;
       const email = `demo${i + 1}@example.jp`;
       const password = demoPassword();
-      const certificateCode = formatCertificateCode(randomBytes(20));
+      const certificateCode = formatCertificateCode(randomBytes(CERTIFICATE_CODE_LENGTH));
       const notAfter = new Date(Math.floor((now.getTime() + situation.expiresInDays * DAY_MS) / 1000) * 1000);
       const notBefore = new Date(notAfter.getTime() - 365 * DAY_MS);
       const registration: Record<string, string> = {

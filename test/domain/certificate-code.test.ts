@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalAcceptanceNumber, formatAcceptanceNumber } from '../../src/domain/acceptance-number.js';
-import { canonicalCertificateCode, formatCertificateCode } from '../../src/domain/certificate-code.js';
+import { BITS_PER_CODE_CHARACTER, canonicalCertificateCode, CERTIFICATE_CODE_LENGTH, formatCertificateCode } from '../../src/domain/certificate-code.js';
 
 describe(formatCertificateCode.name, () => {
-  it('makes five groups of four Crockford base32 characters', () => {
-    const code = formatCertificateCode(new Uint8Array(20).map((_, i) => i * 13));
-    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){4}$/);
+  it('makes six groups of four Crockford base32 characters: 120 bits, a Random Value (S/MIME BR 1.6.1: 112+)', () => {
+    const code = formatCertificateCode(new Uint8Array(24).map((_, i) => i * 13));
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){5}$/);
+    expect(CERTIFICATE_CODE_LENGTH * BITS_PER_CODE_CHARACTER).toBeGreaterThanOrEqual(112);
+  });
+  it('needs 24 random bytes', () => {
+    expect(() => formatCertificateCode(new Uint8Array(20))).toThrow('need 24 random bytes');
   });
 });
 
 describe(canonicalCertificateCode.name, () => {
-  const code = formatCertificateCode(new Uint8Array(20).map((_, i) => i * 7 + 3));
+  const code = formatCertificateCode(new Uint8Array(24).map((_, i) => i * 7 + 3));
   const compact = code.replace(/-/g, '');
   it('accepts the code as mailed', () => {
     expect(canonicalCertificateCode(code)).toBe(compact);
@@ -22,7 +26,11 @@ describe(canonicalCertificateCode.name, () => {
   it('reads I and L as 1 and O as 0', () => {
     expect(canonicalCertificateCode('IL0O-0000-0000-0000-0000')).toBe('11000000000000000000');
   });
+  it('still reads the 20-character codes mailed before codes grew', () => {
+    expect(canonicalCertificateCode('ABCD-EFGH-JKMN-PQRS-TVWX')).toBe('ABCDEFGHJKMNPQRSTVWX');
+  });
   it('rejects a code of the wrong length or alphabet', () => {
+    expect(canonicalCertificateCode('ABCD-EFGH-JKMN-PQRS-TVWX-YZ')).toBeUndefined();
     expect(canonicalCertificateCode('ABCD')).toBeUndefined();
     expect(canonicalCertificateCode('UUUU-UUUU-UUUU-UUUU-UUUU')).toBeUndefined();
   });

@@ -89,7 +89,7 @@ describe('the RA console in Chromium', () => {
       .toBeDefined();
     const mail = receiver.messages.find((m) => m.subject.includes('審査完了のお知らせ'))!;
     expect(mail.subject).toBe(`【certdesk】新規申請 審査完了のお知らせ(受付番号: ${acceptanceNumber})`);
-    expect(mail.text).toMatch(/証明書コード: [0-9A-Z]{4}(-[0-9A-Z]{4}){4}/);
+    expect(mail.text).toMatch(/証明書コード: [0-9A-Z]{4}(-[0-9A-Z]{4}){5}/);
     expect(mail.text).toContain(`${e2e.server().url}/pickup`);
 
     // The audit log shows what happened, by whom.
