@@ -23,6 +23,7 @@ import { PasswordHasher } from './ra/application-password.js';
 import type { RaDeps } from './ra/deps.js';
 import { loadOrCreateSecret } from './store/secret-store.js';
 import { createApp } from './web/app.js';
+import { buildClientBundle } from './web/client-bundle.js';
 import type { WebDeps } from './web/env.js';
 
 /** Refuses a DATA_DIR others can read, before anything is written into it. */
@@ -124,6 +125,8 @@ export async function webDepsOf(config: Config, deps: { db: Database['db']; cloc
 
 export async function startServer(config: Config, deps: { database: Database; clock: Clock; log: Logger; passwords: PasswordHasher; ca: IssuingCa }): Promise<RunningServer> {
   const app = createApp(await webDepsOf(config, { ...deps, db: deps.database.db }));
+  // Bundled before the first pickup page asks for it: a broken bundle stops the start, not a subscriber.
+  await buildClientBundle();
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
   });

@@ -28,10 +28,12 @@ export async function queueApplicationMail(
   application: { id: string; kind: ApplicationKind; acceptanceNumber: string; email: string; lang: 'ja' | 'en'; registration: RegistrationJson },
   mail: ApplicationMail,
   now: Date,
+  /** What makes this mail one of a kind when an application gets several of it (default: the application). */
+  cause: string = application.id,
 ): Promise<void> {
   const message = { ...mail, kind: application.kind, recipient: recipientOf(application.registration), acceptanceNumber: application.acceptanceNumber } as MailMessage;
   await enqueueMail(tx, {
-    dedupeKey: `${mail.template}:${application.id}`,
+    dedupeKey: `${mail.template}:${cause}`,
     to: application.email,
     message,
     context: { site, lang: application.lang },

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { ApplicationKind, ApplicationState } from '../domain/application-state.js';
 import type { Db, Tx } from './db.js';
 import { applications, coupons, operators, pickupCredentials, reviewDecisions, subscribers, type RegistrationJson } from './schema/tables.js';
@@ -214,6 +214,16 @@ export async function markDecided(
   return rows.length === 1;
 }
 
+/** Approved → issued, once: false when the application was not (or no longer) approved. */
+export async function markApplicationIssued(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx
+    .update(applications)
+    .set({ state: 'issued' })
+    .where(and(eq(applications.id, id), eq(applications.state, 'approved')))
+    .returning({ id: applications.id });
+  return rows.length === 1;
+}
+
 export async function insertPickupCredential(tx: Tx, p: { applicationId: string; codeHash: string; expiresAt: Date; createdAt: Date }): Promise<void> {
   await tx.insert(pickupCredentials).values(p);
 }
@@ -221,17 +231,24 @@ export async function insertPickupCredential(tx: Tx, p: { applicationId: string;
 export interface PickupCredentialRow {
   id: string;
   applicationId: string;
+  codeHash: string;
   expiresAt: Date;
   failedAttempts: number;
   usedAt: Date | null;
+  issuingSince: Date | null;
+  /** When the code was made and mailed. */
+  createdAt: Date;
 }
 
 const pickupColumns = {
   id: pickupCredentials.id,
   applicationId: pickupCredentials.applicationId,
+  codeHash: pickupCredentials.codeHash,
   expiresAt: pickupCredentials.expiresAt,
   failedAttempts: pickupCredentials.failedAttempts,
   usedAt: pickupCredentials.usedAt,
+  issuingSince: pickupCredentials.issuingSince,
+  createdAt: pickupCredentials.createdAt,
 };
 
 export async function findPickupCredentialByCodeHash(db: Db | Tx, codeHash: string): Promise<PickupCredentialRow | undefined> {
@@ -254,16 +271,6 @@ export async function countPickupFailure(tx: Tx, id: string): Promise<void> {
     .update(pickupCredentials)
     .set({ failedAttempts: sql`${pickupCredentials.failedAttempts} + 1` })
     .where(eq(pickupCredentials.id, id));
-}
-
-/** Single use: only an unused credential is marked. */
-export async function markPickupUsed(tx: Tx, id: string, at: Date): Promise<boolean> {
-  const rows = await tx
-    .update(pickupCredentials)
-    .set({ usedAt: at })
-    .where(and(eq(pickupCredentials.id, id), isNull(pickupCredentials.usedAt)))
-    .returning({ id: pickupCredentials.id });
-  return rows.length === 1;
 }
 
 /** When the subscriber's identity and organisation were last vetted. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { buildClientBundle } from './client-bundle.js';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
@@ -77,7 +78,15 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   app.use('/static/*', async (c, next) => {
     await next();
     // Only what exists is cached: a 404 today may be a file tomorrow (issue #6 defect 13).
-    c.header('Cache-Control', c.res.status === 200 ? 'public, max-age=3600' : 'no-store');
+    c.header('Cache-Control', c.res.status === 200 || c.res.status === 304 ? 'public, max-age=3600' : 'no-store');
+  });
+  // The pickup page's script, bundled from web/client at run time (client-bundle.ts).
+  app.get('/static/pickup.js', async (c) => {
+    const bundle = await buildClientBundle();
+    c.header('ETag', bundle.etag);
+    if (c.req.header('if-none-match') === bundle.etag) return c.body(null, 304);
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    return c.body(bundle.code);
   });
   app.use('/static/*', serveStatic({ root: staticRoot, rewriteRequestPath: (p) => p.replace(/^\/static/, '') }));
 
@@ -114,7 +123,7 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/new', newApplicationRoutes(deps, { confirmationWarning, maintenanceNotice: notice }));
   app.route('/cancel', cancelRoutes(deps, { maintenanceNotice: notice }));
   app.route('/status', statusRoutes(deps));
-  app.route('/pickup', pickupRoutes(deps));
+  app.route('/pickup', pickupRoutes(deps, { maintenanceNotice: notice }));
   app.route('/session', sessionRoutes(deps));
   app.route('/', limitRoutes(deps));
   app.route('/help', helpRoutes(deps));

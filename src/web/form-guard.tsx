@@ -18,6 +18,9 @@ export const FORM_VALUE_LIMIT = 4096;
 
 const fieldNamePattern = /^[A-Za-z0-9_]{1,64}$/;
 
+/** File inputs whose content is a field of ours, read as UTF-8 text: the CSR of the pickup upload. */
+const textFileFields: ReadonlySet<string> = new Set(['csrFile']);
+
 /**
  * What PostgreSQL cannot store, as U+FFFD: NUL (text and jsonb refuse it) and lone
  * surrogates (jsonb refuses their escapes). Validation refuses U+FFFD in every field, so
@@ -33,7 +36,7 @@ type Parsed = { ok: true; fields: Record<string, string> } | { ok: false; status
 
 /**
  * The fields of a form body, our way: URL-encoded or multipart, first value of a repeated
- * field, strings only (files are no field of ours), storable text, bounded in number and
+ * field, strings only (files are no field of ours, but for the CSR file), storable text, bounded in number and
  * length. Any other content type carries no fields, so its CSRF token is missing.
  */
 export async function readFormFields(request: Request): Promise<Parsed> {
@@ -62,9 +65,11 @@ export async function readFormFields(request: Request): Promise<Parsed> {
   for (const [name, value] of entries) {
     count += 1;
     if (count > FORM_FIELD_LIMIT) return { ok: false, status: 413 };
-    if (!fieldNamePattern.test(name) || typeof value !== 'string' || name in fields) continue;
-    if (value.length > FORM_VALUE_LIMIT) return { ok: false, status: 413 };
-    fields[name] = storableText(value);
+    if (!fieldNamePattern.test(name) || name in fields) continue;
+    const text = typeof value === 'string' ? value : textFileFields.has(name) ? await value.text() : undefined;
+    if (text === undefined) continue;
+    if (text.length > FORM_VALUE_LIMIT) return { ok: false, status: 413 };
+    fields[name] = storableText(text);
   }
   return { ok: true, fields };
 }

@@ -45,6 +45,7 @@ export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly st
             <ul>
               <li><a href="/new">{t.navNew}</a></li>
               <li><a href="/renew">{t.navRenew}</a></li>
+              <li><a href="/pickup">{t.navPickup}</a></li>
               <li><a href="/cancel">{t.navCancel}</a></li>
               <li><a href="/status">{t.navStatus}</a></li>
               <li><a href="/help">{t.navHelp}</a></li>

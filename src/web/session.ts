@@ -29,6 +29,7 @@ export interface PortalSession {
   newApplication?: unknown;
   cancel?: unknown;
   status?: unknown;
+  pickup?: unknown;
   /** Values sealed with a key only the visitor's cookie holds (see SessionHandle.seal). */
   sealed?: Record<string, string>;
 }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { toPem } from '../../src/ca/pem.js';
 import { subscriberProfile, validityEnd } from '../../src/ca/profile.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 import type { Clock } from '../../src/domain/clock.js';
+import { describeRun, hasCertutil, nssDatabaseTrusting, run, succeed, verifyArgs } from '../support/interop.js';
 import { generateTestKeys, hasOpenssl, makeTempDir, passphrase, subscriberSubject, subscriberUrls, type TestKeyKind } from './ca-test-kit.js';
 
 /**
@@ -21,7 +21,6 @@ import { generateTestKeys, hasOpenssl, makeTempDir, passphrase, subscriberSubjec
 
 const realClock: Clock = { now: () => new Date() };
 
-const hasCertutil = spawnSync('certutil', ['-H'], { encoding: 'utf8' }).error === undefined;
 const skipNote = (tool: string, isPresent: boolean, pkg: string): string =>
   isPresent ? '' : ` (skipped: ${tool} is not installed; Debian package ${pkg}, see scripts/ensure-system-packages.sh)`;
 
@@ -73,24 +72,6 @@ async function issueFor(ca: CaMaterial, keys: CryptoKeyPair, now: Date): Promise
   return result.der;
 }
 
-function run(command: string, args: readonly string[]): SpawnSyncReturns<string> {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
-  if (result.error) {
-    throw result.error;
-  }
-  return result;
-}
-
-const describeRun = (command: string, args: readonly string[], result: SpawnSyncReturns<string>): string =>
-  `${command} ${args.join(' ')} exited ${String(result.status)}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`;
-
-/** Runs `command` and asserts exit status 0, showing its output otherwise; returns stdout. */
-function succeed(command: string, args: readonly string[]): string {
-  const result = run(command, args);
-  expect(result.status, describeRun(command, args, result)).toBe(0);
-  return result.stdout;
-}
-
 describe('issued certificates, checked by openssl and NSS', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
   let ca: CaMaterial;
@@ -125,16 +106,7 @@ describe('issued certificates, checked by openssl and NSS', () => {
     });
 
     describe.skipIf(!hasOpenssl)(`openssl${skipNote('openssl', hasOpenssl, 'openssl')}`, () => {
-      const verifyArgs = (purpose: string): string[] => [
-        'verify',
-        '-CAfile',
-        rootPath,
-        '-untrusted',
-        issuingPath,
-        '-purpose',
-        purpose,
-        files.cert,
-      ];
+      const chain = (purpose: string) => verifyArgs({ dir, cert: files.cert, key: files.key, root: rootPath, issuing: issuingPath }, purpose);
 
       it(`parses it, with key usage "${keyUsageText}" and the Multipurpose extended key usages`, () => {
         const text = succeed('openssl', ['x509', '-in', files.cert, '-noout', '-text']);
@@ -145,13 +117,13 @@ describe('issued certificates, checked by openssl and NSS', () => {
       it.each(['smimesign', 'sslclient', ...(isSmimeEncryptPurpose ? ['smimeencrypt'] : [])])(
         'verifies the chain to the root for purpose %s',
         (purpose) => {
-          expect(succeed('openssl', verifyArgs(purpose))).toMatch(/: OK\n/);
+          expect(succeed('openssl', chain(purpose))).toMatch(/: OK\n/);
         },
       );
 
       if (!isSmimeEncryptPurpose) {
         it('is refused for purpose smimeencrypt, which demands keyEncipherment (so encryption is proven with cms below)', () => {
-          const args = verifyArgs('smimeencrypt');
+          const args = chain('smimeencrypt');
           const result = run('openssl', args);
           expect(result.status, describeRun('openssl', args, result)).not.toBe(0);
           expect(result.stdout + result.stderr).toMatch(/error 26 at 0 depth lookup: unsuitable certificate purpose/);
@@ -183,15 +155,10 @@ describe('issued certificates, checked by openssl and NSS', () => {
     describe.skipIf(!hasCertutil)(`NSS certutil${skipNote('certutil', hasCertutil, 'libnss3-tools')}`, () => {
       let db: string;
 
-      beforeAll(async () => {
-        const nssDir = join(dir, 'nssdb');
-        await mkdir(nssDir);
-        db = `sql:${nssDir}`;
-        succeed('certutil', ['-N', '-d', db, '--empty-password']);
+      beforeAll(() => {
         // Trust flags are SSL,S/MIME,code signing. -u C (SSL client) needs T, a CA trusted to issue client
         // certificates: with "C,C,C" NSS answers "issuer has been marked as not trusted by the user".
-        succeed('certutil', ['-A', '-d', db, '-n', 'root', '-t', 'CT,C,C', '-a', '-i', rootPath]);
-        succeed('certutil', ['-A', '-d', db, '-n', 'issuing', '-t', ',,', '-a', '-i', issuingPath]);
+        db = nssDatabaseTrusting(join(dir, 'nssdb'), rootPath, issuingPath);
         succeed('certutil', ['-A', '-d', db, '-n', 'subscriber', '-t', ',,', '-a', '-i', files.cert]);
       });
 

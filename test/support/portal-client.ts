@@ -65,20 +65,30 @@ export class PortalClient {
     return match[1]!;
   }
 
-  async post(path: string, fields: Record<string, string>, options: { csrf?: string | false; follow?: boolean } = {}): Promise<Response> {
+  /**
+   * Posts the fields URL-encoded, or as multipart/form-data when `files` are given (a file
+   * input's name → the file's content), as a browser submits a form with a file.
+   */
+  async post(
+    path: string,
+    fields: Record<string, string>,
+    options: { csrf?: string | false; follow?: boolean; headers?: Record<string, string>; files?: Record<string, { name: string; content: string | Uint8Array<ArrayBuffer> }> } = {},
+  ): Promise<Response> {
     this.lastRedirects = [];
-    const body = new URLSearchParams(fields);
-    if (options.csrf !== false) body.set('_csrf', options.csrf ?? this.csrf());
-    const res = await this.app.request(`${this.origin}${path}`, {
-      method: 'POST',
-      body,
-      headers: {
-        cookie: this.cookieHeader(),
-        'x-forwarded-for': this.address,
-        origin: this.origin,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-    });
+    const csrf = options.csrf === false ? undefined : (options.csrf ?? this.csrf());
+    let body: URLSearchParams | FormData;
+    const headers: Record<string, string> = { cookie: this.cookieHeader(), 'x-forwarded-for': this.address, origin: this.origin, ...options.headers };
+    if (options.files === undefined) {
+      body = new URLSearchParams(fields);
+      if (csrf !== undefined) body.set('_csrf', csrf);
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    } else {
+      body = new FormData();
+      for (const [name, value] of Object.entries(fields)) body.set(name, value);
+      if (csrf !== undefined) body.set('_csrf', csrf);
+      for (const [name, file] of Object.entries(options.files)) body.set(name, new Blob([file.content]), file.name);
+    }
+    const res = await this.app.request(`${this.origin}${path}`, { method: 'POST', body, headers });
     this.remember(res);
     return this.follow(res, options.follow ?? true);
   }

@@ -179,6 +179,52 @@ export const enTemplates: MailTemplates = {
     };
   },
 
+  'pickup.mailboxValue': (m, context): MailDocument => ({
+    lang: 'en',
+    subject: subjectOf(context, 'Your email confirmation code', m.acceptanceNumber),
+    greeting: greetingOf(m.recipient),
+    blocks: [
+      {
+        kind: 'paragraph',
+        lines: [
+          { text: `Before we issue your ${fullProductName(context.site)} certificate, we confirm that the email address in your application is yours.` },
+          { text: 'Enter the confirmation code below on the pick-up page.' },
+        ],
+      },
+      { kind: 'facts', rows: [['Acceptance number', m.acceptanceNumber], ['Confirmation code', m.value], ['Valid until', at(m.expiresAt)]] },
+      {
+        kind: 'notes',
+        heading: 'Please note',
+        items: [
+          { text: 'The confirmation code is not your certificate code. Enter it in the "Confirmation code" field of the pick-up page.', href: m.pickupUrl },
+          { text: 'The code is valid for 24 hours from this email. After that, ask for a new code on the pick-up page.' },
+          { text: 'Do not share the code. We never ask for it by phone or any other way.' },
+        ],
+      },
+    ],
+    signature: signature(context),
+  }),
+
+  'certificate.issued': (m, context): MailDocument => ({
+    lang: 'en',
+    subject: subjectOf(context, 'Your certificate has been issued', m.acceptanceNumber),
+    greeting: greetingOf(m.recipient),
+    blocks: [
+      { kind: 'paragraph', lines: [{ text: `Thank you for using ${fullProductName(context.site)}. We have issued the certificate of your ${kindLabel(m.kind)}.` }] },
+      { kind: 'facts', rows: [['Acceptance number', m.acceptanceNumber], ['Serial number', m.serialNumber], ['Valid', `${at(m.notBefore)} – ${at(m.notAfter)}`]] },
+      {
+        kind: 'notes',
+        heading: 'After issuance',
+        items: [
+          { text: 'Keep the PKCS#12 file (.p12) you saved and its password safe. The private key was made in your browser; we do not hold it.' },
+          { text: 'The certificate alone (without the private key) can be downloaded again on the pick-up page with your certificate code and application password.', href: m.pickupUrl },
+          { text: 'If you did not pick up a certificate, contact the support desk at once.' },
+        ],
+      },
+    ],
+    signature: signature(context),
+  }),
+
   'application.rejected': (m, context): MailDocument => {
     const kind = kindLabel(m.kind);
     return {

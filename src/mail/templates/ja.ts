@@ -37,7 +37,7 @@ export function signatureJa(context: MailContext): MailSignature {
 const reviewStartNote = '本受付以降、順次審査を開始いたします。混み具合により、審査の開始まで数営業日をいただく場合がございます。あらかじめご了承ください。';
 
 const certificateCodeNote =
-  '審査が完了しましたら、当社から、お申し込みの電子メールアドレス宛に、証明書の取得に必要な「証明書コード」を記載した電子メールをお送りいたします。大切に保管してください。※迷惑メールとして受信トレイから除外されないよう、メールソフトの設定をご確認ください。';
+  '審査が完了しましたら、当社から、申請時の電子メールアドレス宛に、証明書の取得に必要な「証明書コード」を記載した電子メールをお送りいたします。大切に保管してください。※迷惑メールとして受信トレイから除外されないよう、メールソフトの設定をご確認ください。';
 
 /** The reasons a reviewer chooses from, as the applicant reads them. */
 export const rejectionReasonsJa: Record<RejectionReason, string> = {
@@ -210,6 +210,58 @@ export const jaTemplates: MailTemplates = {
       signature: signatureJa(context),
     };
   },
+
+  'pickup.mailboxValue': (m, context): MailDocument => ({
+    lang: 'ja',
+    subject: subjectOf(context, 'メールアドレス確認コードのお知らせ', m.acceptanceNumber),
+    greeting: greetingOf(m.recipient),
+    blocks: [
+      {
+        kind: 'paragraph',
+        lines: [
+          { text: `${fullProductName(context.site)}の証明書の取得にあたり、申請時の電子メールアドレスがお客様のものであることを確認いたします。` },
+          { text: '証明書取得ページで、次の「確認コード」を入力してください。' },
+        ],
+      },
+      { kind: 'facts', rows: [['受付番号', m.acceptanceNumber], ['確認コード', m.value], ['有効期限', at(m.expiresAt)]] },
+      {
+        kind: 'notes',
+        heading: 'ご注意',
+        items: [
+          { text: '確認コードは証明書コードとは別のものです。証明書取得ページの「確認コード」欄に入力してください。', href: m.pickupUrl },
+          { text: '確認コードの有効期限は、このメールの送信から24時間です。期限を過ぎた場合は、証明書取得ページで「確認コードを再送する」ボタンで、新しい確認コードをお受け取りください。' },
+          { text: '確認コードは他の方には教えないでください。当社から電話などで確認コードをお尋ねすることはありません。' },
+        ],
+      },
+    ],
+    signature: signatureJa(context),
+  }),
+
+  'certificate.issued': (m, context): MailDocument => ({
+    lang: 'ja',
+    subject: subjectOf(context, '証明書発行のお知らせ', m.acceptanceNumber),
+    greeting: greetingOf(m.recipient),
+    blocks: [
+      {
+        kind: 'paragraph',
+        lines: [
+          { text: `${fullProductName(context.site)}をご利用いただき、誠にありがとうございます。` },
+          { text: `${kindLabel(m.kind)}の証明書を発行しました。` },
+        ],
+      },
+      { kind: 'facts', rows: [['受付番号', m.acceptanceNumber], ['シリアル番号', m.serialNumber], ['有効期間', `${at(m.notBefore)} 〜 ${at(m.notAfter)}`]] },
+      {
+        kind: 'notes',
+        heading: '発行後のご案内',
+        items: [
+          { text: '保存したPKCS#12ファイル(.p12)と、そのパスワードは大切に保管してください。秘密鍵はお客様のブラウザーの中で作成されたもので、当社は保有しておりません。' },
+          { text: '証明書のみ(秘密鍵を含まないファイル)は、証明書コードと申請パスワードで、証明書取得ページから再度ダウンロードできます。', href: m.pickupUrl },
+          { text: '証明書を取得したお覚えがない場合は、直ちにお問い合わせ窓口までご連絡ください。' },
+        ],
+      },
+    ],
+    signature: signatureJa(context),
+  }),
 
   'application.rejected': (m, context): MailDocument => {
     const kind = kindLabel(m.kind);

@@ -41,6 +41,26 @@ export type MailMessage =
       codeExpiresAt: Date;
     }
   | {
+      template: 'pickup.mailboxValue';
+      kind: 'new' | 'renewal';
+      recipient: MailRecipient;
+      acceptanceNumber: string;
+      /** The one-time value of mailbox control (S/MIME BR 3.2.2.1), shown once, here. */
+      value: string;
+      expiresAt: Date;
+      pickupUrl: string;
+    }
+  | {
+      template: 'certificate.issued';
+      kind: 'new' | 'renewal';
+      recipient: MailRecipient;
+      acceptanceNumber: string;
+      serialNumber: string;
+      notBefore: Date;
+      notAfter: Date;
+      pickupUrl: string;
+    }
+  | {
       template: 'application.rejected';
       kind: 'new' | 'renewal';
       recipient: MailRecipient;

@@ -33,5 +33,9 @@ function documentOf(message: MailMessage, context: MailContext): MailDocument {
       return t[message.template](message, publicContext);
     case 'application.rejected':
       return t[message.template](message, publicContext);
+    case 'pickup.mailboxValue':
+      return t[message.template](message, publicContext);
+    case 'certificate.issued':
+      return t[message.template](message, publicContext);
   }
 }

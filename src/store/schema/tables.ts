@@ -392,6 +392,8 @@ export const mailboxChallenges = pgTable(
   'mailbox_challenges',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order: the newest value is the one asked for, even within one clock tick. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     applicationId: uuid('application_id')
       .notNull()
       .references(() => applications.id),
@@ -403,7 +405,7 @@ export const mailboxChallenges = pgTable(
     failedAttempts: integer('failed_attempts').notNull().default(0),
     verifiedAt: instant('verified_at'),
   },
-  (t) => [index('mailbox_challenges_application_idx').on(t.applicationId, t.sentAt)],
+  (t) => [index('mailbox_challenges_application_idx').on(t.applicationId, t.seq)],
 );
 
 /**

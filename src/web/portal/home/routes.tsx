@@ -14,6 +14,7 @@ export function homeRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Conte
     const cards = [
       { href: '/renew', title: t.renewTitle, body: t.renewBody },
       { href: '/new', title: t.newTitle, body: t.newBody },
+      { href: '/pickup', title: t.pickupTitle, body: t.pickupBody },
       { href: '/cancel', title: t.cancelTitle, body: t.cancelBody },
       { href: '/status', title: t.statusTitle, body: t.statusBody },
       { href: '/help', title: t.helpTitle, body: t.helpBody },

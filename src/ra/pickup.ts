@@ -1,0 +1,325 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { parseCsr, issueCertificate, type CsrProblemCode } from '../ca/issuer.js';
+import { subscriberUrlsOf } from '../ca/issuing-ca.js';
+import { subscriberProfile, validityEnd, floorToSecond, type SubscriberSubject } from '../ca/profile.js';
+import type { Problem } from '../ca/problem.js';
+import { subjectKeyLabel } from '../ca/subject-key.js';
+import { nextState } from '../domain/application-state.js';
+import { canonicalCertificateCode, CERTIFICATE_CODE_LENGTH, formatCertificateCode } from '../domain/certificate-code.js';
+import {
+  isCodeAMailboxValue,
+  isVerificationCurrent,
+  mailboxValueExpiresAt,
+  mailboxValueRefusal,
+  MAILBOX_VALUE_MAX_FAILURES,
+  MAILBOX_VALUES_PER_DAY,
+  type MailboxValueRefusal,
+} from '../domain/mailbox-control.js';
+import { pickupRefusal, type PickupRefusal } from '../domain/pickup-code.js';
+import { DAY_MS, renewalRefusal, type RenewalRefusal } from '../domain/renewal-window.js';
+import { appendAudit } from '../store/audit-store.js';
+import { findCandidates, insertCertificate } from '../store/certificate-store.js';
+import {
+  claimPickupForIssuing,
+  countMailboxFailure,
+  countMailboxValuesSince,
+  findCertificateOfApplication,
+  findLatestMailboxVerification,
+  findOpenMailboxValue,
+  insertMailboxChallenge,
+  lockMailboxChallenge,
+  markMailboxVerified,
+  markPickupIssued,
+  releasePickupClaim,
+  type IssuedCertificateRow,
+} from '../store/pickup-store.js';
+import { findReviewedApplication, lockPickupCredential, markApplicationIssued, type ReviewedApplication } from '../store/review-store.js';
+import { queueApplicationMail } from './application-mail.js';
+import { signingDepsOf, type CaDeps } from './ca-signing.js';
+import type { RaDeps } from './deps.js';
+import { hashCertificateCode } from './find-renewable-certificates.js';
+import { isLookupAllowed, recordLookupFailure } from './lookup-guard.js';
+import { checkPickupCredential } from './pickup-credential.js';
+
+/**
+ * Pickup (SPEC 1.4, issue #8), the RA's side: sign in with the certificate code and the
+ * application password, prove the mailbox (S/MIME BR 3.2.2.1), have the CA sign the key
+ * of a CSR made in the browser (or uploaded), and afterwards download the certificate
+ * alone. The web layer only translates these answers.
+ */
+
+/** Where a signed-in pickup stands, kept in the pickup's session. */
+export type PickupStage =
+  | { stage: 'mailbox'; applicationId: string; credentialId: string; isValueSent: boolean; isSendLimitReached: boolean }
+  | { stage: 'ready'; applicationId: string; credentialId: string }
+  | { stage: 'pickedUp'; applicationId: string; certificateId: string };
+
+export type PickupSignInResult =
+  | { ok: true; value: PickupStage }
+  | { ok: false; code: 'pickup.notFound' | 'pickup.expired' | 'pickup.locked' }
+  | { ok: false; code: 'pickup.rateLimited'; retryAfterSeconds: number };
+
+export async function signInForPickup(
+  deps: RaDeps,
+  input: { certificateCode: string; password: string; clientKey: string; networkKey: string },
+): Promise<PickupSignInResult> {
+  const subject = canonicalCertificateCode(input.certificateCode) ?? input.certificateCode.trim().slice(0, 64);
+  const attempt = { purpose: 'pickup' as const, subject, clientKey: input.clientKey, networkKey: input.networkKey };
+  const verdict = await isLookupAllowed(deps, attempt);
+  if (!verdict.ok) return { ok: false, code: 'pickup.rateLimited', retryAfterSeconds: verdict.retryAfterSeconds };
+  const checked = await checkPickupCredential(deps, input);
+  if (!checked.ok) {
+    if (checked.code === 'pickup.notFound') await recordLookupFailure(deps, attempt);
+    deps.log.info({ event: 'pickup.signIn.refused', code: checked.code }, 'pickup sign-in refused');
+    return checked;
+  }
+  const { credential, application, canonicalCode } = checked.value;
+  if (credential.usedAt !== null) {
+    const certificate = await findCertificateOfApplication(deps.db, application.id);
+    if (certificate === undefined) throw new Error(`pickup credential ${credential.id} used without a certificate`);
+    return { ok: true, value: { stage: 'pickedUp', applicationId: application.id, certificateId: certificate.id } };
+  }
+  return { ok: true, value: await mailboxStage(deps, application, { credentialId: credential.id, canonicalCode, mailedAt: credential.createdAt }) };
+}
+
+/**
+ * Mailbox control, as the pickup finds it: a verification of the last 30 days stands; the
+ * certificate code counts as the Random Value when it comes back within 24 hours of its
+ * mail; otherwise the form asks for a one-time value, mailed now unless one is out.
+ */
+async function mailboxStage(deps: RaDeps, application: ReviewedApplication, code: { credentialId: string; canonicalCode: string; mailedAt: Date }): Promise<PickupStage> {
+  const now = deps.clock.now();
+  const ready = { stage: 'ready', applicationId: application.id, credentialId: code.credentialId } as const;
+  const latest = await findLatestMailboxVerification(deps.db, application.id, application.email);
+  if (latest !== undefined && isVerificationCurrent(latest, now)) return ready;
+  if (isCodeAMailboxValue({ canonical: code.canonicalCode, mailedAt: code.mailedAt }, now)) {
+    await deps.db.transaction(async (tx) => {
+      const id = await insertMailboxChallenge(tx, {
+        applicationId: application.id,
+        email: application.email,
+        method: 'certificateCode',
+        valueHash: null,
+        sentAt: code.mailedAt,
+        expiresAt: mailboxValueExpiresAt(code.mailedAt),
+        verifiedAt: now,
+      });
+      await appendAudit(tx, { at: now, actor: 'applicant', action: 'mailbox.verified', subjectType: 'application', subjectId: application.id, after: { method: 'certificateCode', challengeId: id, email: application.email } });
+    });
+    return ready;
+  }
+  const open = await findOpenMailboxValue(deps.db, application.id);
+  if (open !== undefined && mailboxValueRefusal(open, now) === undefined) {
+    return { stage: 'mailbox', applicationId: application.id, credentialId: code.credentialId, isValueSent: false, isSendLimitReached: false };
+  }
+  const sent = await sendMailboxValue(deps, application);
+  return { stage: 'mailbox', applicationId: application.id, credentialId: code.credentialId, isValueSent: sent, isSendLimitReached: !sent };
+}
+
+/**
+ * Mails a fresh one-time value (24 characters, 120 bits) to the application's address, at
+ * most five a day; false when the day's values are used up. An older open value stops
+ * counting: only the newest is asked for.
+ */
+async function sendMailboxValue(deps: RaDeps, application: ReviewedApplication): Promise<boolean> {
+  const now = deps.clock.now();
+  if ((await countMailboxValuesSince(deps.db, application.id, new Date(now.getTime() - DAY_MS))) >= MAILBOX_VALUES_PER_DAY) return false;
+  const value = formatCertificateCode(randomBytes(CERTIFICATE_CODE_LENGTH));
+  const canonical = canonicalCertificateCode(value);
+  if (canonical === undefined) throw new Error('a fresh mailbox value that does not read back');
+  const expiresAt = mailboxValueExpiresAt(now);
+  await deps.db.transaction(async (tx) => {
+    const id = await insertMailboxChallenge(tx, {
+      applicationId: application.id,
+      email: application.email,
+      method: 'oneTimeValue',
+      valueHash: hashMailboxValue(canonical),
+      sentAt: now,
+      expiresAt,
+      verifiedAt: null,
+    });
+    await queueApplicationMail(tx, deps.site, application, { template: 'pickup.mailboxValue', value, expiresAt, pickupUrl: `${deps.site.publicUrl}/pickup` }, now, id);
+    await appendAudit(tx, { at: now, actor: 'applicant', action: 'mailbox.valueSent', subjectType: 'application', subjectId: application.id, after: { challengeId: id, email: application.email, expiresAt: expiresAt.toISOString() } });
+  });
+  return true;
+}
+
+export type MailboxConfirmResult =
+  | { ok: true }
+  | { ok: false; code: 'mailbox.wrong' | MailboxValueRefusal | 'mailbox.noValue' };
+
+/** The value from the mail, typed back: the newest one counts, five wrong tries void it. */
+export async function confirmMailbox(deps: RaDeps, input: { applicationId: string; value: string }): Promise<MailboxConfirmResult> {
+  const now = deps.clock.now();
+  const open = await findOpenMailboxValue(deps.db, input.applicationId);
+  if (open === undefined) return { ok: false, code: 'mailbox.noValue' };
+  const canonical = canonicalCertificateCode(input.value);
+  return deps.db.transaction(async (tx): Promise<MailboxConfirmResult> => {
+    const challenge = await lockMailboxChallenge(tx, open.id);
+    if (challenge === undefined || challenge.verifiedAt !== null) return { ok: false, code: 'mailbox.noValue' };
+    const refusal = mailboxValueRefusal(challenge, now);
+    if (refusal !== undefined) return { ok: false, code: refusal };
+    const isRight = canonical !== undefined && challenge.valueHash !== null && sameHex(hashMailboxValue(canonical), challenge.valueHash);
+    if (!isRight) {
+      await countMailboxFailure(tx, challenge.id);
+      return { ok: false, code: challenge.failedAttempts + 1 >= MAILBOX_VALUE_MAX_FAILURES ? 'mailbox.tooManyFailures' : 'mailbox.wrong' };
+    }
+    await markMailboxVerified(tx, challenge.id, now);
+    await appendAudit(tx, { at: now, actor: 'applicant', action: 'mailbox.verified', subjectType: 'application', subjectId: input.applicationId, after: { method: 'oneTimeValue', challengeId: challenge.id, email: challenge.email } });
+    return { ok: true };
+  });
+}
+
+/** Asked for from the mailbox form: a new value, within the day's limit. */
+export async function resendMailboxValue(deps: RaDeps, applicationId: string): Promise<{ ok: true } | { ok: false; code: 'mailbox.sendLimitReached' | 'pickup.notFound' }> {
+  const application = await findReviewedApplication(deps.db, applicationId);
+  if (application === undefined || application.state !== 'approved') return { ok: false, code: 'pickup.notFound' };
+  return (await sendMailboxValue(deps, application)) ? { ok: true } : { ok: false, code: 'mailbox.sendLimitReached' };
+}
+
+export type PickupIssueRefusal =
+  | CsrProblemCode
+  | PickupRefusal
+  | 'pickup.notFound'
+  | 'pickup.busy'
+  | 'pickup.mailboxNotVerified'
+  | 'pickup.renewalNotAllowed'
+  | 'pickup.refusedByCa';
+
+export type PickupIssueResult =
+  | { ok: true; value: { certificateId: string; certificate: IssuedCertificateRow } }
+  | { ok: false; code: PickupIssueRefusal; problems?: readonly Problem[]; renewalRefusal?: RenewalRefusal };
+
+/** A claim older than this is a pickup that died mid-signature: another may take over. */
+export const PICKUP_CLAIM_STALE_MS = 2 * 60 * 1000;
+
+/**
+ * Issues the certificate of a signed-in, mailbox-verified pickup for the key of `csr`
+ * (SPEC 1.4, issue #8). The credential is claimed first, so two browsers racing with one
+ * code never both get a signature; the CA reserves the serial and audits around the
+ * signature; then one transaction uses the code up, stores the certificate (linked to the
+ * one it renews), marks the application issued and queues the mail. A refusal by the CA
+ * releases the claim: the subscriber can try another key.
+ */
+export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicationId: string; credentialId: string; csr: string | Uint8Array }): Promise<PickupIssueResult> {
+  const now = deps.clock.now();
+  const parsed = await parseCsr(input.csr);
+  if (!parsed.ok) return { ok: false, code: parsed.code };
+
+  // Step 1: the application is approved, its code still good, its mailbox proven.
+  const application = await findReviewedApplication(deps.db, input.applicationId);
+  if (application === undefined || application.subscriberId === null) return { ok: false, code: 'pickup.notFound' };
+  const verification = await findLatestMailboxVerification(deps.db, application.id, application.email);
+  if (verification === undefined || !isVerificationCurrent(verification, now)) return { ok: false, code: 'pickup.mailboxNotVerified' };
+
+  // Step 2: a renewal's certificate must still be renewable (the window is checked again).
+  if (application.kind === 'renewal' && application.renewsCertificateId !== null) {
+    const [renewed] = await findCandidates(deps.db, [application.renewsCertificateId]);
+    const refusal = renewed === undefined ? 'revoked' : renewalRefusal({ notAfter: renewed.notAfter, isRevoked: renewed.status === 'revoked', hasActiveRenewal: false }, now);
+    if (refusal !== undefined) return { ok: false, code: 'pickup.renewalNotAllowed', renewalRefusal: refusal };
+  }
+
+  // Step 3: claim the credential for this signature.
+  const claim = await deps.db.transaction(async (tx): Promise<PickupIssueRefusal | undefined> => {
+    const credential = await lockPickupCredential(tx, input.credentialId);
+    if (credential === undefined || credential.applicationId !== application.id) return 'pickup.notFound';
+    const refusal = pickupRefusal(credential, now);
+    if (refusal !== undefined) return refusal;
+    return (await claimPickupForIssuing(tx, credential.id, now, new Date(now.getTime() - PICKUP_CLAIM_STALE_MS))) ? undefined : 'pickup.busy';
+  });
+  if (claim !== undefined) return { ok: false, code: claim };
+
+  // Step 4: the CA signs (or refuses) what the vetted registration says.
+  const notBefore = floorToSecond(now);
+  let issued: Awaited<ReturnType<typeof issueCertificate>>;
+  try {
+    issued = await issueCertificate(signingDepsOf(deps, `application:${application.id}`), {
+      publicKey: parsed.value.publicKey,
+      subject: certificateSubjectOf(application.registration),
+      email: application.email,
+      notBefore,
+      notAfter: validityEnd(notBefore, subscriberProfile.defaultValidityDays),
+      urls: subscriberUrlsOf(deps.ca.pkiBaseUrl),
+    });
+  } catch (error) {
+    await releasePickupClaim(deps.db, input.credentialId, now);
+    throw error;
+  }
+  if (!issued.ok) {
+    await deps.db.transaction(async (tx) => {
+      await releasePickupClaim(tx, input.credentialId, now);
+      await appendAudit(tx, { at: now, actor: 'system:ca', action: 'certificate.refused', subjectType: 'application', subjectId: application.id, after: { problems: issued.problems.map((p) => p.code) } });
+    });
+    deps.log.warn({ event: 'pickup.refusedByCa', applicationId: application.id, problems: issued.problems.map((p) => p.code) }, 'the CA refused a pickup');
+    return { ok: false, code: 'pickup.refusedByCa', problems: issued.problems };
+  }
+  const { certificate, der, serialNumber } = issued;
+
+  // Step 5: one transaction records it all, or (the claim lost to a stale takeover) nothing.
+  const subscriberId = application.subscriberId;
+  const certificateId = await deps.db.transaction(async (tx): Promise<string | undefined> => {
+    const credential = await lockPickupCredential(tx, input.credentialId);
+    if (credential === undefined || !(await markPickupIssued(tx, credential.id, now, now))) return undefined;
+    const transition = nextState(application.state, 'issue', application.finalAt, now);
+    if (!transition.ok) throw new Error(`application ${application.id} cannot be issued from ${application.state}`);
+    const id = await insertCertificate(tx, {
+      subscriberId,
+      applicationId: application.id,
+      renewsCertificateId: application.kind === 'renewal' ? application.renewsCertificateId : null,
+      serialNumber,
+      subjectDn: certificate.subject,
+      email: application.email,
+      notBefore: certificate.notBefore,
+      notAfter: certificate.notAfter,
+      certificateCodeHash: credential.codeHash,
+      der: new Uint8Array(der),
+      createdAt: now,
+    });
+    if (transition.value !== 'issued' || !(await markApplicationIssued(tx, application.id))) {
+      throw new Error(`application ${application.id} left the approved state during pickup`);
+    }
+    await queueApplicationMail(tx, deps.site, application, { template: 'certificate.issued', serialNumber, notBefore: certificate.notBefore, notAfter: certificate.notAfter, pickupUrl: `${deps.site.publicUrl}/pickup` }, now);
+    await appendAudit(tx, {
+      at: now,
+      actor: 'applicant',
+      action: 'certificate.issued',
+      subjectType: 'application',
+      subjectId: application.id,
+      before: { state: application.state },
+      after: { state: transition.value, certificateId: id, serialNumber, key: subjectKeyLabel(parsed.value.key), renews: application.renewsCertificateId },
+    });
+    return id;
+  });
+  if (certificateId === undefined) {
+    deps.log.error({ event: 'pickup.claimLost', applicationId: application.id, serialNumber }, 'a signed certificate lost its pickup claim and was not delivered');
+    return { ok: false, code: 'pickup.busy' };
+  }
+  deps.log.info({ event: 'pickup.issued', applicationId: application.id, certificateId, serialNumber }, 'certificate picked up');
+  const stored = await findCertificateOfApplication(deps.db, application.id);
+  if (stored === undefined) throw new Error(`certificate ${certificateId} vanished after its commit`);
+  return { ok: true, value: { certificateId, certificate: stored } };
+}
+
+/** The certificate a pickup session may download (certificate only: no key exists here). */
+export async function pickedUpCertificate(deps: Pick<RaDeps, 'db'>, applicationId: string): Promise<IssuedCertificateRow | undefined> {
+  return findCertificateOfApplication(deps.db, applicationId);
+}
+
+/**
+ * What the certificate says of its subject (S/MIME BR 7.1.4.2.2, Sponsor-validated): the
+ * person's name and the organisation as vetted, in the Latin script the registration holds.
+ */
+export function certificateSubjectOf(registration: ReviewedApplication['registration']): SubscriberSubject {
+  return {
+    givenName: registration['firstNameEn'] ?? '',
+    surname: registration['lastNameEn'] ?? '',
+    organizationName: registration['orgNameEn'] ?? '',
+  };
+}
+
+export function hashMailboxValue(canonicalValue: string): string {
+  return hashCertificateCode(`mailbox:${canonicalValue}`);
+}
+
+function sameHex(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
