@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 
@@ -42,9 +43,15 @@ export async function startJobs(options: JobOptions): Promise<JobRunner> {
   boss.on('error', (error) => log.error({ err: error, event: 'jobs.error' }, 'job queue error'));
   await boss.start();
 
+  // Processes starting together on one server would deadlock in createQueue (seen with two
+  // `certdesk serve`): they make the queues and schedules one at a time.
+  await oneProcessAtATime(options.database, async () => {
+    for (const name of jobNames) {
+      await boss.createQueue(name);
+      await boss.schedule(name, '* * * * *', {}, { singletonKey: name });
+    }
+  });
   for (const name of jobNames) {
-    await boss.createQueue(name);
-    await boss.schedule(name, '* * * * *', {}, { singletonKey: name });
     await boss.work(name, { pollingIntervalSeconds: 2, batchSize: 1 }, async () => {
       try {
         await options.handlers[name]();
@@ -73,6 +80,19 @@ export async function startJobs(options: JobOptions): Promise<JobRunner> {
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
+}
+
+/** A session advisory lock on the server around `setup`; the embedded database has one session anyway. */
+async function oneProcessAtATime(database: JobOptions['database'], setup: () => Promise<void>): Promise<void> {
+  if ('pglite' in database) return setup();
+  const client = new pg.Client({ connectionString: database.connectionString });
+  await client.connect();
+  try {
+    await client.query(`select pg_advisory_lock(hashtext('certdesk:jobs:setup'))`);
+    await setup();
+  } finally {
+    await client.end();
+  }
 }
 
 /**

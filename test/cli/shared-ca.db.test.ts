@@ -82,7 +82,7 @@ describe.skipIf(!isOnPostgresServer())('one CA for several processes on one Post
     expect(missing.stderr).toContain('set CA_KEY_PASSPHRASE');
     const init = certdesk(['ca', 'init', '--issuing-name', 'CN=Shared Test S/MIME CA G1, O=certdesk Test, C=JP'], { CA_DIR: caDir, CA_KEY_PASSPHRASE: passphrase });
     expect(init.status, init.stderr).toBe(0);
-    expect(init.stdout).toMatch(/created CA in .* \(deployment\)\nroot: CN=certdesk Demo Root CA.*\n.*\n  SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\nissuing: CN=Shared Test S\/MIME CA G1/);
+    expect(init.stdout).toMatch(/^created CA in .* \(deployment\)\nroot: C=JP, O=certdesk Demo, CN=certdesk Demo Root CA\n.*\n  SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}\nissuing: C=JP, O=certdesk Test, CN=Shared Test S\/MIME CA G1\n/);
     expect(fs.statSync(path.join(caDir, 'issuing.key.pem')).mode & 0o777).toBe(0o600);
     const again = certdesk(['ca', 'init'], { CA_DIR: caDir, CA_KEY_PASSPHRASE: passphrase });
     expect(again.status).toBe(2);
