@@ -207,9 +207,10 @@ export function pickupRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
   app.get('/done', async (c) => {
     const certificate = await pickedUp(c);
     if (certificate instanceof Response) return certificate;
-    const subject = new X509Certificate(new Uint8Array(certificate.der)).subject;
+    const subject = new X509Certificate(new Uint8Array(certificate.der)).subjectName;
+    const names = { commonName: subject.getField('CN').join(', '), organization: subject.getField('O').join(', ') };
     const csrf = c.get('session').csrfToken();
-    return c.html(<DonePage frame={frame(c)} certificate={certificate} subject={subject} csrf={csrf} endSession={<EndSession lang={c.get('lang')} csrf={csrf} />} />);
+    return c.html(<DonePage frame={frame(c)} certificate={certificate} names={names} endSession={<EndSession lang={c.get('lang')} csrf={csrf} />} />);
   });
   app.get('/certificate.pem', async (c) => {
     const certificate = await pickedUp(c);

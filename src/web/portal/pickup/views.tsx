@@ -128,7 +128,7 @@ export const IssuePage: FC<{ frame: PageFrame; csrf: string; friendlyName: strin
       <PageHeading flow={t.flow} step={t.stepIssue} />
       <ProblemBox message={problem === undefined ? undefined : t.problems[problem]} />
       <section id="pickup-browser" hidden data-endpoint="/pickup/issue" data-csrf={csrf} data-friendly-name={friendlyName} data-messages={JSON.stringify(t.script)} aria-labelledby="pickup-browser-heading">
-        <h2 id="pickup-browser-heading">{t.stepIssue}</h2>
+        <h2 id="pickup-browser-heading">{t.browserHeading}</h2>
         <p>{t.issueIntro}</p>
         <p class="important">{t.issueDoNotLeave}</p>
         <div class="form">
@@ -262,7 +262,12 @@ export const IssuePage: FC<{ frame: PageFrame; csrf: string; friendlyName: strin
 };
 
 /** Step 4, and every later visit with code and password: the certificate alone. */
-export const DonePage: FC<{ frame: PageFrame; certificate: IssuedCertificateRow; subject: string; csrf: string; endSession: Child }> = ({ frame, certificate, subject, endSession }) => {
+export const DonePage: FC<{ frame: PageFrame; certificate: IssuedCertificateRow; names: { commonName: string; organization: string }; endSession: Child }> = ({
+  frame,
+  certificate,
+  names,
+  endSession,
+}) => {
   const t = textOf(frame);
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepDone}`}>
@@ -272,7 +277,8 @@ export const DonePage: FC<{ frame: PageFrame; certificate: IssuedCertificateRow;
       </p>
       <dl class="readback">
         <Item label={t.serialNumber} value={certificate.serialNumber.toUpperCase()} valueClass="mono" />
-        <Item label={t.subject} value={subject} />
+        <Item label={t.commonName} value={names.commonName} />
+        <Item label={t.organization} value={names.organization} />
         <Item label={t.email} value={certificate.email} />
         <Item label={t.validity} value={`${formatInstant(certificate.notBefore, frame.lang)} 〜 ${formatInstant(certificate.notAfter, frame.lang)}`} />
         <Item label={t.status} value={certificate.status === 'valid' ? t.statusValid : t.statusRevoked} />
