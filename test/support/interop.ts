@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -85,4 +85,25 @@ export function nssAccepts(db: string, nickname: string): void {
   for (const usage of ['S', 'R', 'C']) {
     expect(succeed('certutil', ['-V', '-e', '-d', db, '-n', nickname, '-u', usage])).toMatch(/^certutil: certificate is valid$/m);
   }
+}
+
+export interface OpensslResult {
+  ok: boolean;
+  output: string;
+}
+
+/** Runs the openssl CLI without blocking; `output` is stdout then stderr (-info writes to both). */
+export function openssl(args: readonly string[]): Promise<OpensslResult> {
+  return new Promise((resolve) => {
+    execFile('openssl', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve({ ok: error === null, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** openssl that must succeed: its output, or an error with it. */
+export async function opensslOk(args: readonly string[]): Promise<string> {
+  const result = await openssl(args);
+  if (!result.ok) throw new Error(`openssl ${args.join(' ')} failed:\n${result.output}`);
+  return result.output;
 }

@@ -1,11 +1,12 @@
 import 'reflect-metadata'; // @peculiar/x509 resolves its algorithms through tsyringe
 import { createHash } from 'node:crypto';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openssl, opensslOk } from '../../support/interop.js';
 import { ensureCa, type CaMaterial } from '../../../src/ca/bootstrap.js';
 import { issueCertificate, parseCsr } from '../../../src/ca/issuer.js';
 import { subscriberProfile, validityEnd } from '../../../src/ca/profile.js';
@@ -40,25 +41,6 @@ const derOfPem = (pem: string): Uint8Array =>
 const pemBlocks = (text: string, label: string): string[] =>
   text.match(new RegExp(`-----BEGIN ${label}-----[^-]+-----END ${label}-----`, 'g')) ?? [];
 
-interface OpensslResult {
-  ok: boolean;
-  output: string;
-}
-
-/** Runs the openssl CLI with execFile; `output` is stdout then stderr (-info writes to both). */
-function openssl(args: readonly string[]): Promise<OpensslResult> {
-  return new Promise((resolve) => {
-    execFile('openssl', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ ok: error === null, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function opensslOk(args: readonly string[]): Promise<string> {
-  const result = await openssl(args);
-  if (!result.ok) throw new Error(`openssl ${args.join(' ')} failed:\n${result.output}`);
-  return result.output;
-}
 
 describe(prefersCompatibleFormat.name, () => {
   const agents = {

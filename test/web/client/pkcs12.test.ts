@@ -2,11 +2,12 @@ import 'reflect-metadata'; // @peculiar/x509 resolves its algorithms through tsy
 import { X509Certificate, X509CertificateGenerator } from '@peculiar/x509';
 import { build } from 'esbuild';
 import forge from 'node-forge';
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openssl, opensslOk } from '../../support/interop.js';
 import {
   buildPkcs12,
   filePasswordAlphabet,
@@ -108,27 +109,6 @@ const fixtureOf = (kind: KeyKind): Fixture => {
   return found;
 };
 
-interface OpensslResult {
-  ok: boolean;
-  output: string;
-}
-
-/** Runs the openssl CLI with execFile; `output` is stdout then stderr (-info writes to both). */
-function openssl(args: readonly string[]): Promise<OpensslResult> {
-  return new Promise((resolve) => {
-    execFile('openssl', args, { encoding: 'utf8' }, (error, stdout, stderr) => {
-      resolve({ ok: error === null, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function opensslOk(args: readonly string[]): Promise<string> {
-  const result = await openssl(args);
-  if (!result.ok) {
-    throw new Error(`openssl ${args.join(' ')} failed:\n${result.output}`);
-  }
-  return result.output;
-}
 
 let fileCount = 0;
 async function writePfx(der: Uint8Array): Promise<string> {
