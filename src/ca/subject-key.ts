@@ -32,7 +32,7 @@ export function describeSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyDe
     // Not even an AlgorithmIdentifier: report it as a key we cannot accept.
     return { kind: 'unsupported', algorithm: 'undecodable SubjectPublicKeyInfo' };
   }
-  let details: { type: string | undefined; modulusLength?: number | undefined; namedCurve?: string | undefined };
+  let details: { type: string | undefined; modulusLength?: number | undefined; publicExponent?: bigint | undefined; namedCurve?: string | undefined };
   try {
     const key = createPublicKey({ key: Buffer.from(new Uint8Array(spki)), format: 'der', type: 'spki' });
     details = { type: key.asymmetricKeyType, ...key.asymmetricKeyDetails };
@@ -42,9 +42,11 @@ export function describeSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyDe
   }
   switch (algorithmOid) {
     case publicKeyAlgorithmOids.rsaEncryption:
-      return details.modulusLength === undefined
-        ? { kind: 'unsupported', algorithm: 'RSA without modulus' }
-        : { kind: 'rsa', modulusBits: details.modulusLength };
+      if (details.modulusLength === undefined) return { kind: 'unsupported', algorithm: 'RSA without modulus' };
+      // S/MIME BR 6.1.6: an odd exponent, 2^16+1 to 2^256-1. With e = 1 a CSR "signature" is the
+      // padded hash itself: proof of possession would prove nothing.
+      if (!isAllowedRsaExponent(details.publicExponent)) return { kind: 'unsupported', algorithm: `RSA with public exponent ${String(details.publicExponent)}` };
+      return { kind: 'rsa', modulusBits: details.modulusLength };
     case publicKeyAlgorithmOids.ecPublicKey: {
       const curve = details.namedCurve === undefined ? undefined : curveNames[details.namedCurve];
       return { kind: 'ec', curve: curve ?? details.namedCurve ?? 'unnamed curve' };
@@ -54,6 +56,10 @@ export function describeSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyDe
     default:
       return { kind: 'unsupported', algorithm: details.type ?? algorithmOid };
   }
+}
+
+function isAllowedRsaExponent(e: bigint | undefined): boolean {
+  return e !== undefined && e % 2n === 1n && e >= 65537n && e < 2n ** 256n;
 }
 
 /** "RSA-2048", "ECDSA P-256", "Ed25519": for messages. */

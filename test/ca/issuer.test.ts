@@ -32,7 +32,8 @@ import { randomSerialNumber } from '../../src/ca/serial-number.js';
 import { parseTbs } from '../../src/ca/lints/parsed-tbs.js';
 import { runLints } from '../../src/ca/lints/subscriber-lints.js';
 import { toPem } from '../../src/ca/pem.js';
-import { subscriberProfile, validityEnd } from '../../src/ca/profile.js';
+import { keyRefusalReason, subscriberProfile, validityEnd } from '../../src/ca/profile.js';
+import { describeSubjectKey } from '../../src/ca/subject-key.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 import { FakeClock } from '../support/fake-clock.js';
 import {
@@ -419,5 +420,24 @@ describe(parseCsr.name, () => {
   it('refuses bytes that are not a request', async () => {
     expect(await parseCsr(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]))).toEqual({ ok: false, code: 'csr.malformed' });
     expect(await parseCsr('not a csr')).toEqual({ ok: false, code: 'csr.malformed' });
+  });
+});
+
+describe('RSA public exponents (S/MIME BR 6.1.6)', () => {
+  const spkiWithExponent = async (e: bigint): Promise<ArrayBuffer> => {
+    const { generateKeyPairSync, createPublicKey } = await import('node:crypto');
+    const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+    const hex = e.toString(16);
+    const bytes = Buffer.from(hex.length % 2 === 0 ? hex : `0${hex}`, 'hex');
+    const der = createPublicKey({ key: { ...jwk, e: bytes.toString('base64url') }, format: 'jwk' }).export({ format: 'der', type: 'spki' });
+    return new Uint8Array(der).buffer;
+  };
+  it.each([1n, 3n, 65538n])('refuses e = %s, where a CSR signature proves nothing or the BRs forbid it', async (e) => {
+    const key = describeSubjectKey(await spkiWithExponent(e));
+    expect(key.kind).toBe('unsupported');
+    expect(keyRefusalReason(key)).toMatch(/not allowed/);
+  });
+  it('accepts e = 65537', async () => {
+    expect(describeSubjectKey(await spkiWithExponent(65537n))).toEqual({ kind: 'rsa', modulusBits: 2048 });
   });
 });
