@@ -91,6 +91,19 @@ export interface AuditFilter {
 }
 
 /** The newest entries that match, for the console's audit page. */
+
+/** The columns of an AuditRow, for every listing. */
+const auditRowColumns = {
+  seq: auditLog.seq,
+  at: auditLog.at,
+  actor: auditLog.actor,
+  action: auditLog.action,
+  subjectType: auditLog.subjectType,
+  subjectId: auditLog.subjectId,
+  before: auditLog.before,
+  after: auditLog.after,
+  hash: auditLog.hash,
+};
 export async function listAuditEntries(db: Db, filter: AuditFilter, limit: number): Promise<AuditRow[]> {
   const conditions: SQL[] = [];
   if (filter.actor !== undefined) conditions.push(eq(auditLog.actor, filter.actor));
@@ -99,17 +112,7 @@ export async function listAuditEntries(db: Db, filter: AuditFilter, limit: numbe
   if (filter.from !== undefined) conditions.push(gte(auditLog.at, filter.from));
   if (filter.until !== undefined) conditions.push(lt(auditLog.at, filter.until));
   return db
-    .select({
-      seq: auditLog.seq,
-      at: auditLog.at,
-      actor: auditLog.actor,
-      action: auditLog.action,
-      subjectType: auditLog.subjectType,
-      subjectId: auditLog.subjectId,
-      before: auditLog.before,
-      after: auditLog.after,
-      hash: auditLog.hash,
-    })
+    .select(auditRowColumns)
     .from(auditLog)
     .where(conditions.length === 0 ? undefined : and(...conditions))
     .orderBy(desc(auditLog.seq))
@@ -119,17 +122,7 @@ export async function listAuditEntries(db: Db, filter: AuditFilter, limit: numbe
 /** The entries about one subject, oldest first (an application's history). */
 export async function listAuditOfSubject(db: Db, subjectType: string, subjectId: string): Promise<AuditRow[]> {
   return db
-    .select({
-      seq: auditLog.seq,
-      at: auditLog.at,
-      actor: auditLog.actor,
-      action: auditLog.action,
-      subjectType: auditLog.subjectType,
-      subjectId: auditLog.subjectId,
-      before: auditLog.before,
-      after: auditLog.after,
-      hash: auditLog.hash,
-    })
+    .select(auditRowColumns)
     .from(auditLog)
     .where(and(eq(auditLog.subjectType, subjectType), eq(auditLog.subjectId, subjectId)))
     .orderBy(asc(auditLog.seq));
