@@ -157,6 +157,42 @@ const DonePage: FC<{ frame: PageFrame; csrf: string; acceptanceNumber: string }>
 };
 
 /** SPEC 1.3: 「新規・更新 申請の取り消し」, every step Post/Redirect/Get. */
+/**
+ * POST …/search of the lookups by acceptance number, email and password (cancel, status):
+ * one uniform refusal, the limit page after a burst, and on success a rotated session
+ * that remembers only which application was found.
+ */
+export function ownLookupHandler(
+  deps: WebDeps,
+  flow: { purpose: 'cancel' | 'status'; limit: 'cancelLookup' | 'lookup'; start: '/cancel' | '/status'; found: string },
+): (c: Context<WebEnv>) => Promise<Response> {
+  const ra = raDepsOf(deps);
+  return async (c) => {
+    const form = c.get('form');
+    const result = await findOwnApplication(ra, {
+      purpose: flow.purpose,
+      acceptanceNumber: form['acceptanceNumber'] ?? '',
+      email: form['email'] ?? '',
+      password: form['password'] ?? '',
+      ...keysFor(c, deps),
+    });
+    if (!result.ok) {
+      switch (result.code) {
+        case 'application.rateLimited':
+          return limitedRedirect(c, flow.limit, flow.start, result.retryAfterSeconds);
+        case 'application.notFound':
+          return c.redirect(`${flow.start}/not-found`, 303);
+      }
+    }
+    const session = c.get('session');
+    session.rotate();
+    session.update((s) => {
+      s[flow.purpose] = { applicationId: result.value.applicationId };
+    });
+    return c.redirect(flow.found, 303);
+  };
+}
+
 export function cancelRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Context<WebEnv>) => Promise<Child> }): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const ra = raDepsOf(deps);
@@ -185,31 +221,7 @@ export function cancelRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
   // The uniform answer to every failed lookup, stateless: a stranger's guesses store nothing.
   app.get('/not-found', (c) => lookupPage(c, true));
 
-  app.post('/search', async (c) => {
-    const form = c.get('form');
-    const result = await findOwnApplication(ra, {
-      purpose: 'cancel',
-      acceptanceNumber: form['acceptanceNumber'] ?? '',
-      email: form['email'] ?? '',
-      password: form['password'] ?? '',
-      ...keysFor(c, deps),
-    });
-    if (!result.ok) {
-      switch (result.code) {
-        case 'application.rateLimited':
-          return limitedRedirect(c, 'cancelLookup', '/cancel', result.retryAfterSeconds);
-        case 'application.notFound':
-          return c.redirect('/cancel/not-found', 303);
-      }
-    }
-    const session = c.get('session');
-    session.rotate();
-    session.update((s) => {
-      const draft: CancelDraft = { applicationId: result.value.applicationId };
-      s.cancel = draft;
-    });
-    return c.redirect('/cancel/confirm', 303);
-  });
+  app.post('/search', ownLookupHandler(deps, { purpose: 'cancel', limit: 'cancelLookup', start: '/cancel', found: '/cancel/confirm' }));
 
   app.get('/confirm', async (c) => {
     const session = c.get('session');

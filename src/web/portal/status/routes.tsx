@@ -2,16 +2,14 @@ import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import { progressSteps, type ApplicationProgress } from '../../../domain/application-progress.js';
 import { describeOwnApplication, type OwnApplication } from '../../../ra/cancel-application.js';
-import { findOwnApplication } from '../../../ra/find-own-application.js';
 import type { WebDeps, WebEnv } from '../../env.js';
 import { formatInstant } from '../../format.js';
 import { Layout, PageHeading, type PageFrame } from '../../layout.js';
 import { frameOf, raDepsOf } from '../../request.js';
 import type { SessionHandle } from '../../session.js';
 import { EndSession } from '../application-views.js';
-import { OwnLookupPage } from '../cancel/routes.js';
+import { OwnLookupPage, ownLookupHandler } from '../cancel/routes.js';
 import { Item } from '../confirmation-table.js';
-import { keysFor, limitedRedirect } from '../limits.js';
 import { statusText } from './messages.js';
 
 interface StatusDraft {
@@ -90,31 +88,7 @@ export function statusRoutes(deps: WebDeps): Hono<WebEnv> {
   app.get('/', (c) => lookupPage(c, false));
   app.get('/not-found', (c) => lookupPage(c, true));
 
-  app.post('/search', async (c) => {
-    const form = c.get('form');
-    const result = await findOwnApplication(ra, {
-      purpose: 'status',
-      acceptanceNumber: form['acceptanceNumber'] ?? '',
-      email: form['email'] ?? '',
-      password: form['password'] ?? '',
-      ...keysFor(c, deps),
-    });
-    if (!result.ok) {
-      switch (result.code) {
-        case 'application.rateLimited':
-          return limitedRedirect(c, 'lookup', '/status', result.retryAfterSeconds);
-        case 'application.notFound':
-          return c.redirect('/status/not-found', 303);
-      }
-    }
-    const session = c.get('session');
-    session.rotate();
-    session.update((s) => {
-      const draft: StatusDraft = { applicationId: result.value.applicationId };
-      s.status = draft;
-    });
-    return c.redirect('/status/view', 303);
-  });
+  app.post('/search', ownLookupHandler(deps, { purpose: 'status', limit: 'lookup', start: '/status', found: '/status/view' }));
 
   app.get('/view', async (c) => {
     const session = c.get('session');
