@@ -310,10 +310,18 @@ describe('defect 6: argon2 only at 送信, and bounded', () => {
   it('answers a lookup with 503 and Retry-After when the queue is full', async () => {
     const busy = await createWorld({ passwordLimits: { concurrency: 1, queue: 0 } });
     try {
-      const blockers = [busy.web.passwords.hash('block-pass-1')];
+      // Keep the one slot taken until the lookup has answered: one hash alone could end before
+      // the lookup asks (on a slower database it did), so the next starts as each one ends.
+      let isLookupDone = false;
+      const blockers = [
+        (async () => {
+          while (!isLookupDone) await busy.web.passwords.hash('block-pass-1');
+        })(),
+      ];
       const client = new PortalClient(busy.app);
       await client.get('/cancel');
       const res = await client.post('/cancel/search', { acceptanceNumber: 'N1', email: 'a@example.jp', password: 'x' });
+      isLookupDone = true;
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
       expectOurPage(client.lastHtml);
