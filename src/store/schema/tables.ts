@@ -172,12 +172,15 @@ export const certificates = pgTable(
     /** SHA-256 of the certificate code; the code itself is only ever mailed. */
     certificateCodeHash: text('certificate_code_hash').notNull(),
     der: bytea('der').notNull(),
+    /** SHA-256 of the SubjectPublicKeyInfo (hex): finds every certificate of a key (BR 6.1.1.3). */
+    spkiSha256: text('spki_sha256'),
     createdAt: instant('created_at').notNull(),
   },
   (t) => [
     uniqueIndex('certificates_serial_number_key').on(t.serialNumber),
     uniqueIndex('certificates_code_hash_key').on(t.certificateCodeHash),
     index('certificates_not_after_idx').on(t.notAfter),
+    index('certificates_spki_sha256_idx').on(t.spkiSha256),
   ],
 );
 
@@ -417,6 +420,21 @@ export const certificateSerials = pgTable('certificate_serials', {
   reservedAt: instant('reserved_at').notNull(),
   /** What it was reserved for: "application:<id>", "demo", … */
   reservedFor: text('reserved_for').notNull(),
+  /** Set by the CA right after its signature: a certificate signed but never stored is still known. */
+  signedAt: instant('signed_at'),
+  der: bytea('der'),
+});
+
+/**
+ * Keys the CA must never certify again (S/MIME BR 6.1.1.3): a key revoked for
+ * keyCompromise, or one shown to be weak. By SubjectPublicKeyInfo SHA-256 (hex).
+ */
+export const compromisedKeys = pgTable('compromised_keys', {
+  spkiSha256: text('spki_sha256').primaryKey(),
+  reason: text('reason').notNull(),
+  recordedAt: instant('recorded_at').notNull(),
+  /** Who said so: "revocation:<certificate id>", "operator:<id>", … */
+  source: text('source').notNull(),
 });
 
 /**
