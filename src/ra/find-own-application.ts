@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalAcceptanceNumber } from '../domain/acceptance-number.js';
 import { findApplicationByAcceptanceNumber, findApplicationByCancelTokenHash } from '../store/application-store.js';
 import type { RaDeps } from './deps.js';
-import { isLookupAllowed, recordLookupFailure, type LookupPurpose } from './lookup-guard.js';
+import { beginLookup, lookupSucceeded, type LookupPurpose } from './lookup-guard.js';
 
 export type OwnApplicationLookupResult =
   | { ok: true; value: { applicationId: string } }
@@ -12,7 +12,7 @@ export type OwnApplicationLookupResult =
 /**
  * SPEC 1.3 and 1.7: a subscriber names their application by acceptance number, email and
  * application password. Any mismatch answers the same `application.notFound` after the
- * same work (one row lookup, one argon2 verification, one failure count); the reason is
+ * same work (one row lookup, one argon2 verification; the failure was counted up front); the reason is
  * logged. Limits: lookup-guard.ts.
  */
 export async function findOwnApplication(
@@ -21,13 +21,15 @@ export async function findOwnApplication(
 ): Promise<OwnApplicationLookupResult> {
   const acceptanceNumber = canonicalAcceptanceNumber(input.acceptanceNumber).slice(0, 40);
   const attempt = { purpose: input.purpose, subject: acceptanceNumber, clientKey: input.clientKey, networkKey: input.networkKey };
-  const verdict = await isLookupAllowed(deps, attempt);
+  const verdict = await beginLookup(deps, attempt);
   if (!verdict.ok) return { ok: false, code: 'application.rateLimited', retryAfterSeconds: verdict.retryAfterSeconds };
   const row = acceptanceNumber === '' ? undefined : await findApplicationByAcceptanceNumber(deps.db, acceptanceNumber);
   const isPasswordRight = await deps.passwords.verify(row?.passwordHash, input.password);
   const isEmailRight = row !== undefined && row.email.toLowerCase() === input.email.trim().toLowerCase();
-  if (row !== undefined && isEmailRight && isPasswordRight) return { ok: true, value: { applicationId: row.id } };
-  await recordLookupFailure(deps, attempt);
+  if (row !== undefined && isEmailRight && isPasswordRight) {
+    await lookupSucceeded(deps, attempt);
+    return { ok: true, value: { applicationId: row.id } };
+  }
   const reason = row === undefined ? 'unknownAcceptanceNumber' : !isEmailRight ? 'emailMismatch' : 'wrongPassword';
   deps.log.info({ event: `${input.purpose}.lookup.refused`, reason }, 'application lookup found nothing');
   return { ok: false, code: 'application.notFound' };

@@ -3,7 +3,7 @@ import { canonicalCertificateCode } from '../domain/certificate-code.js';
 import { renewalRefusal } from '../domain/renewal-window.js';
 import { findCertificateByCodeHash, listCertificatesOfSubscriber, type RenewalCandidateRow } from '../store/certificate-store.js';
 import type { RaDeps } from './deps.js';
-import { isLookupAllowed, recordLookupFailure } from './lookup-guard.js';
+import { beginLookup, lookupSucceeded } from './lookup-guard.js';
 
 export interface RenewalLookup {
   email: string;
@@ -36,14 +36,14 @@ export function renewableAmong(all: readonly RenewalCandidateRow[], now: Date): 
  * Find the certificates a subscriber may renew now. Every failure answers the same
  * `renewal.notAvailable` (SPEC 1.1 step 3: nothing leaks which part was wrong), after
  * the same work: one certificate lookup, one argon2 verification, one list of
- * certificates and one failure count, whichever part was wrong (issue #6 defect 10).
+ * certificates (the failure counted up front), whichever part was wrong (issue #6 defect 10).
  * The real reason goes to the log only.
  */
 export async function findRenewableCertificates(deps: RaDeps, input: RenewalLookup): Promise<RenewalLookupResult> {
   const now = deps.clock.now();
   const code = canonicalCertificateCode(input.certificateCode);
   const attempt = { purpose: 'renewal', subject: code ?? input.certificateCode.trim().slice(0, 64), clientKey: input.clientKey, networkKey: input.networkKey } as const;
-  const verdict = await isLookupAllowed(deps, attempt);
+  const verdict = await beginLookup(deps, attempt);
   if (!verdict.ok) return { ok: false, code: 'renewal.rateLimited', retryAfterSeconds: verdict.retryAfterSeconds };
 
   const row = code === undefined ? undefined : await findCertificateByCodeHash(deps.db, hashCertificateCode(code));
@@ -53,9 +53,11 @@ export async function findRenewableCertificates(deps: RaDeps, input: RenewalLook
   const isIdentified = row !== undefined && isEmailRight && isPasswordRight;
   const all = await listCertificatesOfSubscriber(deps.db, isIdentified ? row.subscriberId : NOBODY);
   const renewable = renewableAmong(all, now);
-  if (isIdentified && renewable.length > 0) return { ok: true, value: { subscriberId: row.subscriberId, certificates: renewable } };
+  if (isIdentified && renewable.length > 0) {
+    await lookupSucceeded(deps, attempt);
+    return { ok: true, value: { subscriberId: row.subscriberId, certificates: renewable } };
+  }
 
-  await recordLookupFailure(deps, attempt);
   let reason: string;
   if (row === undefined) reason = 'unknownCertificateCode';
   else if (!isEmailRight) reason = 'emailMismatch';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { countAttempt, peekAttempts } from '../store/rate-limit-store.js';
+import { countAttempt, giveBackAttempt } from '../store/rate-limit-store.js';
 import type { CoreDeps } from './deps.js';
 
 /**
@@ -11,7 +11,7 @@ import type { CoreDeps } from './deps.js';
  *   stranger needs many networks to reach it, and low enough that distributed guessing of
  *   an 8-character password stays hopeless. The owner keeps a way past it that a guesser
  *   lacks: the one-time cancellation link in the provisional-acceptance mail.
- * A successful lookup costs the subject nothing.
+ * A successful lookup costs the subject nothing (its failure, counted up front, is given back).
  */
 export interface LookupLimits {
   perClient: { max: number; windowMs: number };
@@ -53,30 +53,38 @@ const keys = (a: LookupAttempt) => ({
 });
 
 /**
- * Counts this attempt against its client; says whether any limit stands in its way, and
- * if one does, how long that one lasts (Retry-After says the truth).
+ * Counts this attempt against its client, and counts it as a failure up front against the
+ * subject (per network and from everyone): a burst of parallel guesses cannot all pass a
+ * check made before any of them failed. Says whether a limit stands in the way, and if one
+ * does, how long that one lasts (Retry-After says the truth); a refused attempt was never
+ * tried, so its failure is given back. A lookup that succeeds gives it back through
+ * `lookupSucceeded`.
  */
-export async function isLookupAllowed(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<LookupVerdict> {
+export async function beginLookup(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<LookupVerdict> {
   const now = deps.clock.now();
   const k = keys(attempt);
   const client = await countAttempt(deps.db, k.client, now, limits.perClient.windowMs);
-  const subjectAndClient = await peekAttempts(deps.db, k.subjectAndClient, now, limits.failuresPerSubjectAndClient.windowMs);
-  const subject = await peekAttempts(deps.db, k.subject, now, limits.failuresPerSubject.windowMs);
+  const subjectAndClient = await countAttempt(deps.db, k.subjectAndClient, now, limits.failuresPerSubjectAndClient.windowMs);
+  const subject = await countAttempt(deps.db, k.subject, now, limits.failuresPerSubject.windowMs);
   const fired = [
     client > limits.perClient.max ? limits.perClient.windowMs : 0,
-    subjectAndClient >= limits.failuresPerSubjectAndClient.max ? limits.failuresPerSubjectAndClient.windowMs : 0,
-    subject >= limits.failuresPerSubject.max ? limits.failuresPerSubject.windowMs : 0,
+    subjectAndClient > limits.failuresPerSubjectAndClient.max ? limits.failuresPerSubjectAndClient.windowMs : 0,
+    subject > limits.failuresPerSubject.max ? limits.failuresPerSubject.windowMs : 0,
   ];
   const longest = Math.max(...fired);
   if (longest === 0) return { ok: true };
-  deps.log.warn({ event: 'lookup.rateLimited', purpose: attempt.purpose, client, subjectAndClient, subject }, 'lookup rate-limited');
+  await giveBackFailure(deps, k);
+  deps.log.warn({ event: 'lookup.rateLimited', purpose: attempt.purpose, client, subjectAndClient: subjectAndClient - 1, subject: subject - 1 }, 'lookup rate-limited');
   // At most the window: a fixed window ends sooner, never later.
   return { ok: false, retryAfterSeconds: Math.ceil(longest / 1000) };
 }
 
-export async function recordLookupFailure(deps: CoreDeps, attempt: LookupAttempt, limits: LookupLimits = lookupLimits): Promise<void> {
-  const now = deps.clock.now();
-  const k = keys(attempt);
-  await countAttempt(deps.db, k.subjectAndClient, now, limits.failuresPerSubjectAndClient.windowMs);
-  await countAttempt(deps.db, k.subject, now, limits.failuresPerSubject.windowMs);
+/** The lookup found its subject: the failure counted up front is given back. */
+export async function lookupSucceeded(deps: CoreDeps, attempt: LookupAttempt): Promise<void> {
+  await giveBackFailure(deps, keys(attempt));
+}
+
+async function giveBackFailure(deps: CoreDeps, k: ReturnType<typeof keys>): Promise<void> {
+  await giveBackAttempt(deps.db, k.subjectAndClient);
+  await giveBackAttempt(deps.db, k.subject);
 }

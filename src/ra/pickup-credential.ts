@@ -2,7 +2,7 @@ import { canonicalCertificateCode } from '../domain/certificate-code.js';
 import { PICKUP_CODE_MAX_FAILURES } from '../domain/pickup-code.js';
 import { appendAudit } from '../store/audit-store.js';
 import type { ReviewedApplication } from '../store/review-store.js';
-import { countPickupFailure, findPickupCredentialByCodeHash, findReviewedApplication, type PickupCredentialRow } from '../store/review-store.js';
+import { findPickupCredentialByCodeHash, findReviewedApplication, giveBackPickupAttempt, reservePickupAttempt, type PickupCredentialRow } from '../store/review-store.js';
 import type { RaDeps } from './deps.js';
 import { hashCertificateCode } from './find-renewable-certificates.js';
 
@@ -23,17 +23,17 @@ export async function checkPickupCredential(deps: RaDeps, input: { certificateCo
   const canonical = canonicalCertificateCode(input.certificateCode);
   const credential = canonical === undefined ? undefined : await findPickupCredentialByCodeHash(deps.db, hashCertificateCode(canonical));
   const application = credential === undefined ? undefined : await findReviewedApplication(deps.db, credential.applicationId);
+  // The attempt counts before the password is checked: a burst of guesses cannot all pass.
+  const attempts = credential === undefined || application === undefined ? undefined : await reservePickupAttempt(deps.db, credential.id, PICKUP_CODE_MAX_FAILURES);
   // Verified whether or not the code exists: a miss costs the same time as a hit.
   const isPasswordRight = await deps.passwords.verify(application?.passwordHash, input.password);
   if (canonical === undefined || credential === undefined || application === undefined) return { ok: false, code: 'pickup.notFound' };
-  if (credential.failedAttempts >= PICKUP_CODE_MAX_FAILURES) return { ok: false, code: 'pickup.locked' };
+  if (attempts === undefined) return { ok: false, code: 'pickup.locked' };
   if (!isPasswordRight) {
-    await deps.db.transaction(async (tx) => {
-      await countPickupFailure(tx, credential.id);
-      await appendAudit(tx, { at: now, actor: 'applicant', action: 'pickup.wrongPassword', subjectType: 'application', subjectId: application.id, after: { failedAttempts: credential.failedAttempts + 1 } });
-    });
-    return { ok: false, code: credential.failedAttempts + 1 >= PICKUP_CODE_MAX_FAILURES ? 'pickup.locked' : 'pickup.notFound' };
+    await appendAudit(deps.db, { at: now, actor: 'applicant', action: 'pickup.wrongPassword', subjectType: 'application', subjectId: application.id, after: { failedAttempts: attempts } });
+    return { ok: false, code: attempts >= PICKUP_CODE_MAX_FAILURES ? 'pickup.locked' : 'pickup.notFound' };
   }
+  await giveBackPickupAttempt(deps.db, credential.id);
   if (credential.usedAt === null && now.getTime() >= credential.expiresAt.getTime()) return { ok: false, code: 'pickup.expired' };
   return { ok: true, value: { credential, application, canonicalCode: canonical } };
 }

@@ -20,6 +20,11 @@ export async function countAttempt(db: Db, key: string, now: Date, windowMs: num
   return Number(row.count);
 }
 
+/** Takes back one attempt counted in the current window (never below zero). */
+export async function giveBackAttempt(db: Db, key: string): Promise<void> {
+  await db.execute(sql`update rate_limits set count = count - 1 where key = ${key} and count > 0`);
+}
+
 /** Counters whose window ended long ago count nothing any more. */
 export async function deleteStaleRateLimits(db: Db, before: Date): Promise<number> {
   const result = await db.execute(sql`delete from rate_limits where window_started_at < ${before} returning key`);

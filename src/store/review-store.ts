@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { ApplicationKind, ApplicationState } from '../domain/application-state.js';
 import type { Db, Tx } from './db.js';
 import { applications, coupons, operators, pickupCredentials, reviewDecisions, subscribers, type RegistrationJson } from './schema/tables.js';
@@ -266,11 +266,26 @@ export async function lockPickupCredential(tx: Tx, id: string): Promise<PickupCr
   return row;
 }
 
-export async function countPickupFailure(tx: Tx, id: string): Promise<void> {
-  await tx
+/**
+ * Counts a sign-in attempt against the code before its password is checked, so parallel
+ * guesses cannot all pass one read of the count: the new count, or undefined when `max`
+ * attempts have failed already (the code is locked).
+ */
+export async function reservePickupAttempt(db: Db | Tx, id: string, max: number): Promise<number | undefined> {
+  const [row] = await db
     .update(pickupCredentials)
     .set({ failedAttempts: sql`${pickupCredentials.failedAttempts} + 1` })
-    .where(eq(pickupCredentials.id, id));
+    .where(and(eq(pickupCredentials.id, id), lt(pickupCredentials.failedAttempts, max)))
+    .returning({ failedAttempts: pickupCredentials.failedAttempts });
+  return row?.failedAttempts;
+}
+
+/** The password was right: the attempt reserved for it is no failure. */
+export async function giveBackPickupAttempt(db: Db | Tx, id: string): Promise<void> {
+  await db
+    .update(pickupCredentials)
+    .set({ failedAttempts: sql`${pickupCredentials.failedAttempts} - 1` })
+    .where(and(eq(pickupCredentials.id, id), gt(pickupCredentials.failedAttempts, 0)));
 }
 
 /** When the subscriber's identity and organisation were last vetted. */
