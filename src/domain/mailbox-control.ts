@@ -14,6 +14,19 @@ export const MAILBOX_VALUE_MAX_FAILURES = 5;
 /** Values mailed to one application per day: the address is someone's inbox, not a target. */
 export const MAILBOX_VALUES_PER_DAY = 5;
 
+/** The least time between two values for one application: a burst of resends sends one. */
+export const MAILBOX_VALUE_RESEND_INTERVAL_MS = 60_000;
+
+export type MailboxSendRefusal = 'mailbox.sendLimitReached' | 'mailbox.sentMomentsAgo';
+
+/** Why no new value may be mailed now, given the values of the last day (newest first). */
+export function mailboxSendRefusal(sentInLastDay: readonly Date[], now: Date): MailboxSendRefusal | undefined {
+  if (sentInLastDay.length >= MAILBOX_VALUES_PER_DAY) return 'mailbox.sendLimitReached';
+  const newest = sentInLastDay[0];
+  if (newest !== undefined && now.getTime() - newest.getTime() < MAILBOX_VALUE_RESEND_INTERVAL_MS) return 'mailbox.sentMomentsAgo';
+  return undefined;
+}
+
 export interface MailboxChallengeView {
   sentAt: Date;
   expiresAt: Date;

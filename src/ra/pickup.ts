@@ -12,17 +12,19 @@ import {
   mailboxValueExpiresAt,
   mailboxValueRefusal,
   MAILBOX_VALUE_MAX_FAILURES,
-  MAILBOX_VALUES_PER_DAY,
+  mailboxSendRefusal,
+  type MailboxSendRefusal,
   type MailboxValueRefusal,
 } from '../domain/mailbox-control.js';
 import { pickupRefusal, type PickupRefusal } from '../domain/pickup-code.js';
 import { DAY_MS, renewalRefusal, type RenewalRefusal } from '../domain/renewal-window.js';
+import { lockApplication } from '../store/application-store.js';
 import { appendAudit } from '../store/audit-store.js';
 import { findCandidates, insertCertificate } from '../store/certificate-store.js';
 import {
   claimPickupForIssuing,
   countMailboxFailure,
-  countMailboxValuesSince,
+  listMailboxValueTimesSince,
   findCertificateOfApplication,
   findLatestMailboxVerification,
   findOpenMailboxValue,
@@ -38,7 +40,7 @@ import { queueApplicationMail } from './application-mail.js';
 import { signingDepsOf, type CaDeps } from './ca-signing.js';
 import type { RaDeps } from './deps.js';
 import { hashCertificateCode } from './find-renewable-certificates.js';
-import { isLookupAllowed, recordLookupFailure } from './lookup-guard.js';
+import { beginLookup, lookupSucceeded } from './lookup-guard.js';
 import { checkPickupCredential } from './pickup-credential.js';
 
 /**
@@ -65,11 +67,12 @@ export async function signInForPickup(
 ): Promise<PickupSignInResult> {
   const subject = canonicalCertificateCode(input.certificateCode) ?? input.certificateCode.trim().slice(0, 64);
   const attempt = { purpose: 'pickup' as const, subject, clientKey: input.clientKey, networkKey: input.networkKey };
-  const verdict = await isLookupAllowed(deps, attempt);
+  const verdict = await beginLookup(deps, attempt);
   if (!verdict.ok) return { ok: false, code: 'pickup.rateLimited', retryAfterSeconds: verdict.retryAfterSeconds };
   const checked = await checkPickupCredential(deps, input);
+  // Only a miss stays a failure: an expired or locked code is the owner's, and its own limit counts.
+  if (checked.ok || checked.code !== 'pickup.notFound') await lookupSucceeded(deps, attempt);
   if (!checked.ok) {
-    if (checked.code === 'pickup.notFound') await recordLookupFailure(deps, attempt);
     deps.log.info({ event: 'pickup.signIn.refused', code: checked.code }, 'pickup sign-in refused');
     return checked;
   }
@@ -111,23 +114,26 @@ async function mailboxStage(deps: RaDeps, application: ReviewedApplication, code
   if (open !== undefined && mailboxValueRefusal(open, now) === undefined) {
     return { stage: 'mailbox', applicationId: application.id, credentialId: code.credentialId, isValueSent: false, isSendLimitReached: false };
   }
-  const sent = await sendMailboxValue(deps, application);
-  return { stage: 'mailbox', applicationId: application.id, credentialId: code.credentialId, isValueSent: sent, isSendLimitReached: !sent };
+  const refusal = await sendMailboxValue(deps, application);
+  return { stage: 'mailbox', applicationId: application.id, credentialId: code.credentialId, isValueSent: refusal === undefined, isSendLimitReached: refusal === 'mailbox.sendLimitReached' };
 }
 
 /**
  * Mails a fresh one-time value (24 characters, 120 bits) to the application's address, at
- * most five a day; false when the day's values are used up. An older open value stops
- * counting: only the newest is asked for.
+ * most five a day and one a minute; the reason when it may not. An older open value stops
+ * counting: only the newest is asked for. The count and the new value are one transaction
+ * under the application's lock, so parallel requests cannot send more.
  */
-async function sendMailboxValue(deps: RaDeps, application: ReviewedApplication): Promise<boolean> {
+async function sendMailboxValue(deps: RaDeps, application: ReviewedApplication): Promise<MailboxSendRefusal | undefined> {
   const now = deps.clock.now();
-  if ((await countMailboxValuesSince(deps.db, application.id, new Date(now.getTime() - DAY_MS))) >= MAILBOX_VALUES_PER_DAY) return false;
   const value = formatCertificateCode(randomBytes(CERTIFICATE_CODE_LENGTH));
   const canonical = canonicalCertificateCode(value);
   if (canonical === undefined) throw new Error('a fresh mailbox value that does not read back');
   const expiresAt = mailboxValueExpiresAt(now);
-  await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx): Promise<MailboxSendRefusal | undefined> => {
+    await lockApplication(tx, application.id);
+    const refusal = mailboxSendRefusal(await listMailboxValueTimesSince(tx, application.id, new Date(now.getTime() - DAY_MS)), now);
+    if (refusal !== undefined) return refusal;
     const id = await insertMailboxChallenge(tx, {
       applicationId: application.id,
       email: application.email,
@@ -139,8 +145,8 @@ async function sendMailboxValue(deps: RaDeps, application: ReviewedApplication):
     });
     await queueApplicationMail(tx, deps.site, application, { template: 'pickup.mailboxValue', value, expiresAt, pickupUrl: `${deps.site.publicUrl}/pickup` }, now, id);
     await appendAudit(tx, { at: now, actor: 'applicant', action: 'mailbox.valueSent', subjectType: 'application', subjectId: application.id, after: { challengeId: id, email: application.email, expiresAt: expiresAt.toISOString() } });
+    return undefined;
   });
-  return true;
 }
 
 export type MailboxConfirmResult =
@@ -169,11 +175,12 @@ export async function confirmMailbox(deps: RaDeps, input: { applicationId: strin
   });
 }
 
-/** Asked for from the mailbox form: a new value, within the day's limit. */
-export async function resendMailboxValue(deps: RaDeps, applicationId: string): Promise<{ ok: true } | { ok: false; code: 'mailbox.sendLimitReached' | 'pickup.notFound' }> {
+/** Asked for from the mailbox form: a new value, within the limits. */
+export async function resendMailboxValue(deps: RaDeps, applicationId: string): Promise<{ ok: true } | { ok: false; code: MailboxSendRefusal | 'pickup.notFound' }> {
   const application = await findReviewedApplication(deps.db, applicationId);
   if (application === undefined || application.state !== 'approved') return { ok: false, code: 'pickup.notFound' };
-  return (await sendMailboxValue(deps, application)) ? { ok: true } : { ok: false, code: 'mailbox.sendLimitReached' };
+  const refusal = await sendMailboxValue(deps, application);
+  return refusal === undefined ? { ok: true } : { ok: false, code: refusal };
 }
 
 export type PickupIssueRefusal =

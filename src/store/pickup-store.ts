@@ -59,12 +59,14 @@ export async function lockMailboxChallenge(tx: Tx, id: string): Promise<MailboxC
   return row;
 }
 
-export async function countMailboxValuesSince(db: Db | Tx, applicationId: string, since: Date): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
+/** When the one-time values since `since` were mailed, newest first. */
+export async function listMailboxValueTimesSince(db: Db | Tx, applicationId: string, since: Date): Promise<Date[]> {
+  const rows = await db
+    .select({ sentAt: mailboxChallenges.sentAt })
     .from(mailboxChallenges)
-    .where(and(eq(mailboxChallenges.applicationId, applicationId), eq(mailboxChallenges.method, 'oneTimeValue'), gte(mailboxChallenges.sentAt, since)));
-  return Number(row?.n ?? 0);
+    .where(and(eq(mailboxChallenges.applicationId, applicationId), eq(mailboxChallenges.method, 'oneTimeValue'), gte(mailboxChallenges.sentAt, since)))
+    .orderBy(desc(mailboxChallenges.seq));
+  return rows.map((r) => r.sentAt);
 }
 
 export async function countMailboxFailure(tx: Tx, id: string): Promise<void> {

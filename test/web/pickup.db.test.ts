@@ -13,7 +13,7 @@ import { webCrypto } from '../../src/ca/webcrypto.js';
 import { formatCouponNumber, makeCouponNumber } from '../../src/domain/input/registration.js';
 import { deliverDueMail } from '../../src/mail/outbox.js';
 import { approveApplication } from '../../src/ra/decide-application.js';
-import { pickUpCertificate, PICKUP_CLAIM_STALE_MS } from '../../src/ra/pickup.js';
+import { pickUpCertificate, PICKUP_CLAIM_STALE_MS, resendMailboxValue, signInForPickup } from '../../src/ra/pickup.js';
 import { changeClaim } from '../../src/ra/review-application.js';
 import { revokeCertificate } from '../../src/store/certificate-store.js';
 import { insertCoupons } from '../../src/store/coupon-store.js';
@@ -248,9 +248,16 @@ describe('mailbox control (S/MIME BR 3.2.2.1)', () => {
     await client.post('/pickup/mailbox', { mailboxValue: await mailboxValueOf(applicationId, 1) });
     expect(client.lastHtml).toContain('この確認コードは使えなくなりました');
 
+    // One a minute: a second resend right away sends nothing.
+    await client.post('/pickup/mailbox/resend', {});
+    expect(client.lastHtml).toContain('確認コードは1分以内にお送りしたばかりです');
     // Values 2–5 of this day (value 0 was yesterday's), then the limit.
-    for (let i = 0; i < 4; i++) await client.post('/pickup/mailbox/resend', {});
-    expect(client.lastHtml).toContain('新しい確認コードをお送りしました');
+    for (let i = 0; i < 4; i++) {
+      world.clock.advance(61_000);
+      await client.post('/pickup/mailbox/resend', {});
+      expect(client.lastHtml).toContain('新しい確認コードをお送りしました');
+    }
+    world.clock.advance(61_000);
     await client.post('/pickup/mailbox/resend', {});
     expect(client.lastHtml).toContain('本日お送りできる確認コードの上限に達しました');
     // The newest value works; an older one does not.
@@ -274,6 +281,51 @@ describe('mailbox control (S/MIME BR 3.2.2.1)', () => {
     expect(stored).not.toContain(value);
     expect(stored).not.toContain(code);
     expect(stored).toContain('確認コード: ****-****-****-****-****-****');
+  });
+});
+
+describe(`limits under a burst (${isOnPostgresServer() ? 'PostgreSQL server, truly parallel' : 'PGlite, serialised'})`, () => {
+  const BURST = 40;
+
+  it('records at most five wrong passwords for a code, however many arrive at once', async () => {
+    const { code, applicationId } = await approvedApplication('pickup-burst@example.jp');
+    // Each guess from its own network, so only the code's own limit stands in the way.
+    const answers = await Promise.all(
+      Array.from({ length: BURST }, (_, i) => signInForPickup(world.ra, { certificateCode: code, password: `wrong-password-${i}`, clientKey: `198.51.100.${i}`, networkKey: `198.51.100.${i}` })),
+    );
+    expect(answers.every((a) => !a.ok)).toBe(true);
+    const [credential] = await world.database.db.select().from(pickupCredentials).where(eq(pickupCredentials.applicationId, applicationId));
+    expect(credential?.failedAttempts).toBe(5);
+    const wrong = await world.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, applicationId), eq(auditLog.action, 'pickup.wrongPassword')));
+    expect(wrong).toHaveLength(5);
+    expect((await signInForPickup(world.ra, { certificateCode: code, password: PASSWORD, clientKey: '192.0.2.1', networkKey: '192.0.2.1' })).ok ? '' : 'refused').toBe('refused');
+  });
+
+  it('lets at most five failures of one network through the lookup limit at once, and a right password costs nothing', async () => {
+    const { code, applicationId } = await approvedApplication('pickup-burst-network@example.jp');
+    const network = '2001:db8:40::';
+    const answers = await Promise.all(
+      Array.from({ length: BURST }, (_, i) => signInForPickup(world.ra, { certificateCode: `${code.slice(0, -1)}${code.endsWith('A') ? 'B' : 'A'}`, password: PASSWORD, clientKey: `${network}${i}`, networkKey: network })),
+    );
+    expect(answers.filter((a) => !a.ok && a.code === 'pickup.notFound')).toHaveLength(5);
+    expect(answers.filter((a) => !a.ok && a.code === 'pickup.rateLimited')).toHaveLength(BURST - 5);
+    // The owner, from a network of their own, signs in; repeatedly, since success is no failure.
+    for (let i = 0; i < 6; i++) expect((await signInForPickup(world.ra, { certificateCode: code, password: PASSWORD, clientKey: '203.0.113.9', networkKey: '203.0.113.9' })).ok).toBe(true);
+    const [credential] = await world.database.db.select().from(pickupCredentials).where(eq(pickupCredentials.applicationId, applicationId));
+    expect(credential?.failedAttempts).toBe(0);
+  });
+
+  it('mails one value for a burst of resends', async () => {
+    const { code, applicationId } = await approvedApplication('pickup-burst-resend@example.jp');
+    world.clock.advance(25 * HOUR);
+    await signedIn(code);
+    world.clock.advance(61_000);
+    const answers = await Promise.all(Array.from({ length: BURST }, () => resendMailboxValue(world.ra, applicationId)));
+    expect(answers.filter((a) => a.ok)).toHaveLength(1);
+    const values = await world.database.db.select().from(mailboxChallenges).where(and(eq(mailboxChallenges.applicationId, applicationId), eq(mailboxChallenges.method, 'oneTimeValue')));
+    expect(values).toHaveLength(2);
+    const mails = await world.database.db.select().from(outboxMessages).where(eq(outboxMessages.template, 'pickup.mailboxValue'));
+    expect(mails.filter((m) => values.some((v) => m.dedupeKey === `pickup.mailboxValue:${v.id}`))).toHaveLength(2);
   });
 });
 

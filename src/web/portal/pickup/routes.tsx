@@ -132,7 +132,7 @@ export function pickupRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
     const draft = atStage(c, 'mailbox');
     if (draft instanceof Response) return draft;
     const result = await resendMailboxValue(ra, draft.applicationId);
-    setDraft(c, { ...draft, notice: result.ok ? 'resent' : 'sendLimit' });
+    setDraft(c, { ...draft, notice: result.ok ? 'resent' : result.code === 'mailbox.sentMomentsAgo' ? 'sentMomentsAgo' : 'sendLimit' });
     return c.redirect('/pickup/mailbox', 303);
   });
 

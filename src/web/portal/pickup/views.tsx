@@ -73,7 +73,7 @@ export const StoppedPage: FC<{ frame: PageFrame; title: string; body: string }> 
   );
 };
 
-export type MailboxNotice = 'sent' | 'alreadySent' | 'resent' | 'sendLimit' | 'wrong' | 'expired' | 'tooManyFailures' | 'noValue';
+export type MailboxNotice = 'sent' | 'alreadySent' | 'resent' | 'sendLimit' | 'sentMomentsAgo' | 'wrong' | 'expired' | 'tooManyFailures' | 'noValue';
 
 /** Step 2 (only when needed): the one-time value from the mailbox (S/MIME BR 3.2.2.1). */
 export const MailboxPage: FC<{ frame: PageFrame; csrf: string; maskedEmail: string; notice: MailboxNotice }> = ({ frame, csrf, maskedEmail, notice }) => {
@@ -81,7 +81,9 @@ export const MailboxPage: FC<{ frame: PageFrame; csrf: string; maskedEmail: stri
   const problem = { wrong: t.mailboxWrong, expired: t.mailboxExpired, tooManyFailures: t.mailboxTooManyFailures, noValue: t.mailboxNoValue, sendLimit: t.mailboxSendLimit }[
     notice as 'wrong' | 'expired' | 'tooManyFailures' | 'noValue' | 'sendLimit'
   ];
-  const info = { sent: t.mailboxSent(maskedEmail), alreadySent: t.mailboxAlreadySent, resent: t.mailboxResent }[notice as 'sent' | 'alreadySent' | 'resent'];
+  const info = { sent: t.mailboxSent(maskedEmail), alreadySent: t.mailboxAlreadySent, resent: t.mailboxResent, sentMomentsAgo: t.mailboxSentMomentsAgo }[
+    notice as 'sent' | 'alreadySent' | 'resent' | 'sentMomentsAgo'
+  ];
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepMailbox}`}>
       <PageHeading flow={t.flow} step={t.stepMailbox} />
