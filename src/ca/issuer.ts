@@ -21,6 +21,7 @@ import { signTbsCertificate } from './sign-certificate.js';
 import { describeSubjectKey, type SubjectKeyDescription } from './subject-key.js';
 import { encodeTbsCertificate, subscriberTbsCertificate } from './tbs-certificate.js';
 import { webCrypto } from './webcrypto.js';
+import { FERMAT_ROUNDS, spkiSha256Hex, weakKeyReason } from './weak-keys.js';
 
 import { randomSerialNumber } from './serial-number.js';
 
@@ -36,14 +37,25 @@ import { randomSerialNumber } from './serial-number.js';
  * fails later stays used.
  */
 export interface SerialReservations {
-  /** Reserves the serial; false when it was taken already. */
+  /** Reserves the serial; false when it was taken already (or the signature is no longer wanted). */
   reserve(serialNumberHex: string): Promise<boolean>;
+  /**
+   * Keeps the signed certificate with its serial, committed, before anyone sees it: a
+   * certificate that is signed but never stored by its caller is still on record.
+   */
+  recordSigned(serialNumberHex: string, der: Uint8Array): Promise<void>;
+}
+
+/** Keys the CA must not certify again (S/MIME BR 6.1.1.3), by SubjectPublicKeyInfo SHA-256 (hex). */
+export interface KeyHistory {
+  isCompromised(spkiSha256Hex: string): Promise<boolean>;
 }
 
 export interface IssueCertificateDeps {
   readonly ca: CaMaterial;
   readonly clock: Clock;
   readonly serials: SerialReservations;
+  readonly keyHistory: KeyHistory;
   /** Called just before and after the signature (STYLE §2: audit around every signature); a failure stops the issuance. */
   readonly audit: (event: IssuanceAuditEvent) => Promise<void>;
 }
@@ -101,6 +113,10 @@ async function signWithinLimits(
     : request.publicKey;
   const key = describeSubjectKey(spki);
 
+  // Step 1b: a key of an allowed kind may still be weak or known compromised (BR 6.1.1.3).
+  const keyProblem = await keyHistoryProblem(deps.keyHistory, spki);
+  if (keyProblem !== undefined) return { ok: false, problems: [keyProblem] };
+
   for (let attempt = 1; attempt <= serialAttempts; attempt++) {
     const serialNumber = randomSerialNumber();
 
@@ -149,6 +165,7 @@ async function signWithinLimits(
     // Step 6: sign with the issuing CA key, with an audit record before and after.
     await deps.audit({ kind: 'signing', at: now, serialNumber, tbsSha256: sha256Hex(tbsDer) });
     const der = await signTbsCertificate(tbsDer, deps.ca.issuingSigner);
+    await deps.serials.recordSigned(serialNumber, der);
 
     // Step 7: parse the result and make sure it carries the linted TBS byte for byte.
     const certificate = new X509Certificate(toArrayBuffer(der));
@@ -205,6 +222,21 @@ export async function parseCsr(input: string | ArrayBuffer | Uint8Array): Promis
     return { ok: false, code: 'csr.signatureInvalid' };
   }
   return { ok: true, value: { publicKey: toArrayBuffer(new Uint8Array(publicKey)), key } };
+}
+
+/** The problem with a key the profile allows by kind and size, if any. */
+async function keyHistoryProblem(history: KeyHistory, spki: ArrayBuffer): Promise<Problem | undefined> {
+  const weak = weakKeyReason(spki);
+  if (weak === 'rocaFingerprint') {
+    return { code: 'issuance.keyWeak', citation: 'S/MIME BR 6.1.1.3 (5)', message: 'RSA modulus has the ROCA fingerprint (CVE-2017-15361): the private key can be computed from it' };
+  }
+  if (weak === 'closePrimes') {
+    return { code: 'issuance.keyWeak', citation: 'S/MIME BR 6.1.1.3 (5)', message: `RSA modulus factors within ${FERMAT_ROUNDS} rounds of Fermat's method (close primes)` };
+  }
+  if (await history.isCompromised(spkiSha256Hex(spki))) {
+    return { code: 'issuance.keyCompromised', citation: 'S/MIME BR 6.1.1.3 (4)', message: 'this key was reported compromised: a certificate for it was revoked for keyCompromise' };
+  }
+  return undefined;
 }
 
 function isCryptoKey(value: CryptoKey | ArrayBuffer): value is CryptoKey {

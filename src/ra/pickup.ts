@@ -1,9 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
 import { parseCsr, issueCertificate, type CsrProblemCode } from '../ca/issuer.js';
 import { subscriberUrlsOf } from '../ca/issuing-ca.js';
 import { subscriberProfile, validityEnd, floorToSecond, type SubscriberSubject } from '../ca/profile.js';
 import type { Problem } from '../ca/problem.js';
 import { subjectKeyLabel } from '../ca/subject-key.js';
+import { spkiSha256Hex } from '../ca/weak-keys.js';
+import { webCrypto } from '../ca/webcrypto.js';
 import { nextState } from '../domain/application-state.js';
 import { canonicalCertificateCode, CERTIFICATE_CODE_LENGTH, formatCertificateCode } from '../domain/certificate-code.js';
 import {
@@ -20,7 +23,9 @@ import { pickupRefusal, type PickupRefusal } from '../domain/pickup-code.js';
 import { DAY_MS, renewalRefusal, type RenewalRefusal } from '../domain/renewal-window.js';
 import { lockApplication } from '../store/application-store.js';
 import { appendAudit } from '../store/audit-store.js';
-import { findCandidates, insertCertificate } from '../store/certificate-store.js';
+import { findCandidates, insertCertificate, revokeCertificate } from '../store/certificate-store.js';
+import { findUnstoredSignedSerials } from '../store/ca-store.js';
+import type { Tx } from '../store/db.js';
 import {
   claimPickupForIssuing,
   countMailboxFailure,
@@ -28,6 +33,7 @@ import {
   findCertificateOfApplication,
   findLatestMailboxVerification,
   findOpenMailboxValue,
+  isPickupClaimHeld,
   insertMailboxChallenge,
   lockMailboxChallenge,
   markMailboxVerified,
@@ -37,7 +43,7 @@ import {
 } from '../store/pickup-store.js';
 import { findReviewedApplication, lockPickupCredential, markApplicationIssued, type ReviewedApplication } from '../store/review-store.js';
 import { queueApplicationMail } from './application-mail.js';
-import { signingDepsOf, type CaDeps } from './ca-signing.js';
+import { SignatureNoLongerWanted, signingDepsOf, type CaDeps } from './ca-signing.js';
 import type { RaDeps } from './deps.js';
 import { hashCertificateCode } from './find-renewable-certificates.js';
 import { beginLookup, lookupSucceeded } from './lookup-guard.js';
@@ -190,6 +196,7 @@ export type PickupIssueRefusal =
   | 'pickup.busy'
   | 'pickup.mailboxNotVerified'
   | 'pickup.renewalNotAllowed'
+  | 'pickup.keyRefused'
   | 'pickup.refusedByCa';
 
 export type PickupIssueResult =
@@ -199,27 +206,46 @@ export type PickupIssueResult =
 /** A claim older than this is a pickup that died mid-signature: another may take over. */
 export const PICKUP_CLAIM_STALE_MS = 2 * 60 * 1000;
 
+/** The CA's refusals that are about the key alone: the subscriber can make another. */
+const keyProblemCodes: ReadonlySet<string> = new Set(['issuance.keyWeak', 'issuance.keyCompromised']);
+
+interface SignedCertificate {
+  certificate: X509Certificate;
+  der: Uint8Array;
+  serialNumber: string;
+}
+
 /**
  * Issues the certificate of a signed-in, mailbox-verified pickup for the key of `csr`
  * (SPEC 1.4, issue #8). The credential is claimed first, so two browsers racing with one
- * code never both get a signature; the CA reserves the serial and audits around the
- * signature; then one transaction uses the code up, stores the certificate (linked to the
- * one it renews), marks the application issued and queues the mail. A refusal by the CA
- * releases the claim: the subscriber can try another key.
+ * code never both get a signature; the CA reserves the serial, audits around the
+ * signature and keeps the signed certificate with its serial; then one transaction uses
+ * the code up, stores the certificate (linked to the one it renews), marks the application
+ * issued and queues the mail.
+ *
+ * Nothing signed is lost or signed twice: a claim is let go only when nothing was signed
+ * under it (the CA refused, or failed before its signature); a certificate signed by a
+ * pickup that died before storing it is delivered to the next pickup with the same key,
+ * or recorded as superseded (and revoked) when the key is another. A used code asked
+ * again with the key it was issued for answers that certificate again: the browser's
+ * first answer may have been lost.
  */
 export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicationId: string; credentialId: string; csr: string | Uint8Array }): Promise<PickupIssueResult> {
   const now = deps.clock.now();
   const parsed = await parseCsr(input.csr);
   if (!parsed.ok) return { ok: false, code: parsed.code };
+  const keyHash = spkiSha256Hex(parsed.value.publicKey);
 
   // Step 1: the application is approved, its code still good, its mailbox proven.
   const application = await findReviewedApplication(deps.db, input.applicationId);
   if (application === undefined || application.subscriberId === null) return { ok: false, code: 'pickup.notFound' };
   const verification = await findLatestMailboxVerification(deps.db, application.id, application.email);
-  if (verification === undefined || !isVerificationCurrent(verification, now)) return { ok: false, code: 'pickup.mailboxNotVerified' };
+  if (verification === undefined || !isVerificationCurrent(verification, now)) {
+    return (await sameKeyAnswer(deps, application.id, keyHash)) ?? { ok: false, code: 'pickup.mailboxNotVerified' };
+  }
 
   // Step 2: a renewal's certificate must still be renewable (the window is checked again).
-  if (application.kind === 'renewal' && application.renewsCertificateId !== null) {
+  if (application.kind === 'renewal' && application.renewsCertificateId !== null && application.state === 'approved') {
     const [renewed] = await findCandidates(deps.db, [application.renewsCertificateId]);
     const refusal = renewed === undefined ? 'revoked' : renewalRefusal({ notAfter: renewed.notAfter, isRevoked: renewed.status === 'revoked', hasActiveRenewal: false }, now);
     if (refusal !== undefined) return { ok: false, code: 'pickup.renewalNotAllowed', renewalRefusal: refusal };
@@ -233,37 +259,33 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
     if (refusal !== undefined) return refusal;
     return (await claimPickupForIssuing(tx, credential.id, now, new Date(now.getTime() - PICKUP_CLAIM_STALE_MS))) ? undefined : 'pickup.busy';
   });
+  if (claim === 'pickup.used') return (await sameKeyAnswer(deps, application.id, keyHash)) ?? { ok: false, code: claim };
   if (claim !== undefined) return { ok: false, code: claim };
 
-  // Step 4: the CA signs (or refuses) what the vetted registration says.
-  const notBefore = floorToSecond(now);
-  let issued: Awaited<ReturnType<typeof issueCertificate>>;
-  try {
-    issued = await issueCertificate(signingDepsOf(deps, `application:${application.id}`), {
-      publicKey: parsed.value.publicKey,
-      subject: certificateSubjectOf(application.registration),
-      email: application.email,
-      notBefore,
-      notAfter: validityEnd(notBefore, subscriberProfile.defaultValidityDays),
-      urls: subscriberUrlsOf(deps.ca.pkiBaseUrl),
-    });
-  } catch (error) {
-    await releasePickupClaim(deps.db, input.credentialId, now);
-    throw error;
+  // Step 4: a certificate a dead pickup had signed for this key is delivered; otherwise the CA signs.
+  const reservedFor = `application:${application.id}`;
+  const orphans = (await findUnstoredSignedSerials(deps.db, reservedFor)).map((o) => signedCertificateOf(o.der));
+  let reusable: SignedCertificate | undefined;
+  for (const orphan of orphans) {
+    if (spkiSha256Hex(orphan.certificate.publicKey.rawData) !== keyHash || orphan.certificate.notAfter.getTime() <= now.getTime()) continue;
+    // Only a signature that verifies under the issuing CA is a certificate to deliver.
+    if (await orphan.certificate.verify({ publicKey: deps.ca.material.issuing, date: now, signatureOnly: true }, webCrypto)) reusable = orphan;
   }
-  if (!issued.ok) {
-    await deps.db.transaction(async (tx) => {
-      await releasePickupClaim(tx, input.credentialId, now);
-      await appendAudit(tx, { at: now, actor: 'system:ca', action: 'certificate.refused', subjectType: 'application', subjectId: application.id, after: { problems: issued.problems.map((p) => p.code) } });
-    });
-    deps.log.warn({ event: 'pickup.refusedByCa', applicationId: application.id, problems: issued.problems.map((p) => p.code) }, 'the CA refused a pickup');
-    return { ok: false, code: 'pickup.refusedByCa', problems: issued.problems };
+  let signed: SignedCertificate;
+  if (reusable !== undefined) {
+    signed = reusable;
+  } else {
+    const outcome = await signForPickup(deps, application, parsed.value.publicKey, { reservedFor, credentialId: input.credentialId, claimedAt: now });
+    if (!outcome.ok) return outcome;
+    signed = outcome.value;
   }
-  const { certificate, der, serialNumber } = issued;
+  const superseded = orphans.filter((o) => o.serialNumber !== signed.serialNumber);
 
-  // Step 5: one transaction records it all, or (the claim lost to a stale takeover) nothing.
+  // Step 5: one transaction records it all, or (the claim lost to a stale takeover) only that it was superseded.
   const subscriberId = application.subscriberId;
+  const { certificate, der, serialNumber } = signed;
   const certificateId = await deps.db.transaction(async (tx): Promise<string | undefined> => {
+    await recordSuperseded(tx, subscriberId, superseded, now);
     const credential = await lockPickupCredential(tx, input.credentialId);
     if (credential === undefined || !(await markPickupIssued(tx, credential.id, now, now))) return undefined;
     const transition = nextState(application.state, 'issue', application.finalAt, now);
@@ -278,7 +300,7 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
       notBefore: certificate.notBefore,
       notAfter: certificate.notAfter,
       certificateCodeHash: credential.codeHash,
-      der: new Uint8Array(der),
+      der,
       createdAt: now,
     });
     if (transition.value !== 'issued' || !(await markApplicationIssued(tx, application.id))) {
@@ -292,18 +314,99 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
       subjectType: 'application',
       subjectId: application.id,
       before: { state: application.state },
-      after: { state: transition.value, certificateId: id, serialNumber, key: subjectKeyLabel(parsed.value.key), renews: application.renewsCertificateId },
+      after: { state: transition.value, certificateId: id, serialNumber, key: subjectKeyLabel(parsed.value.key), renews: application.renewsCertificateId, recovered: reusable !== undefined },
     });
     return id;
   });
   if (certificateId === undefined) {
-    deps.log.error({ event: 'pickup.claimLost', applicationId: application.id, serialNumber }, 'a signed certificate lost its pickup claim and was not delivered');
+    // Another pickup took the claim over: this certificate will never be delivered.
+    await deps.db.transaction((tx) => recordSuperseded(tx, subscriberId, [signed], now));
+    deps.log.error({ event: 'pickup.claimLost', applicationId: application.id, serialNumber }, 'a signed certificate lost its pickup claim: recorded as superseded');
     return { ok: false, code: 'pickup.busy' };
   }
-  deps.log.info({ event: 'pickup.issued', applicationId: application.id, certificateId, serialNumber }, 'certificate picked up');
+  deps.log.info({ event: 'pickup.issued', applicationId: application.id, certificateId, serialNumber, recovered: reusable !== undefined }, 'certificate picked up');
   const stored = await findCertificateOfApplication(deps.db, application.id);
   if (stored === undefined) throw new Error(`certificate ${certificateId} vanished after its commit`);
   return { ok: true, value: { certificateId, certificate: stored } };
+}
+
+/** A used code's certificate, when the CSR carries the key it was issued for. */
+async function sameKeyAnswer(deps: RaDeps, applicationId: string, keyHash: string): Promise<PickupIssueResult | undefined> {
+  const issued = await findCertificateOfApplication(deps.db, applicationId);
+  if (issued === undefined || issued.spkiSha256 !== keyHash) return undefined;
+  deps.log.info({ event: 'pickup.answeredAgain', applicationId, certificateId: issued.id }, 'a used code asked again with its own key');
+  return { ok: true, value: { certificateId: issued.id, certificate: issued } };
+}
+
+/**
+ * The CA's signature under the pickup's claim. The claim is checked again just before the
+ * serial is reserved, and let go only when nothing was signed under it.
+ */
+async function signForPickup(
+  deps: RaDeps & CaDeps,
+  application: ReviewedApplication,
+  publicKey: ArrayBuffer,
+  claim: { reservedFor: string; credentialId: string; claimedAt: Date },
+): Promise<{ ok: true; value: SignedCertificate } | { ok: false; code: PickupIssueRefusal; problems?: readonly Problem[] }> {
+  const now = claim.claimedAt;
+  const notBefore = floorToSecond(now);
+  let issued: Awaited<ReturnType<typeof issueCertificate>>;
+  try {
+    issued = await issueCertificate(signingDepsOf(deps, claim.reservedFor, { isStillWanted: () => isPickupClaimHeld(deps.db, claim.credentialId, now) }), {
+      publicKey,
+      subject: certificateSubjectOf(application.registration),
+      email: application.email,
+      notBefore,
+      notAfter: validityEnd(notBefore, subscriberProfile.defaultValidityDays),
+      urls: subscriberUrlsOf(deps.ca.pkiBaseUrl),
+    });
+  } catch (error) {
+    if (error instanceof SignatureNoLongerWanted) return { ok: false, code: 'pickup.busy' };
+    // Signed but not delivered (the audit after the signature failed…): the claim stays, and goes stale.
+    const isSigned = (await findUnstoredSignedSerials(deps.db, claim.reservedFor)).some((o) => o.signedAt.getTime() >= now.getTime());
+    if (!isSigned) await releasePickupClaim(deps.db, claim.credentialId, now);
+    throw error;
+  }
+  if (!issued.ok) {
+    const problems = issued.problems;
+    await deps.db.transaction(async (tx) => {
+      await releasePickupClaim(tx, claim.credentialId, now);
+      await appendAudit(tx, { at: now, actor: 'system:ca', action: 'certificate.refused', subjectType: 'application', subjectId: application.id, after: { problems: problems.map((p) => p.code) } });
+    });
+    deps.log.warn({ event: 'pickup.refusedByCa', applicationId: application.id, problems: problems.map((p) => p.code) }, 'the CA refused a pickup');
+    return { ok: false, code: problems.every((p) => keyProblemCodes.has(p.code)) ? 'pickup.keyRefused' : 'pickup.refusedByCa', problems };
+  }
+  return { ok: true, value: { certificate: issued.certificate, der: new Uint8Array(issued.der), serialNumber: issued.serialNumber } };
+}
+
+function signedCertificateOf(der: Uint8Array): SignedCertificate {
+  const certificate = new X509Certificate(new Uint8Array(der));
+  return { certificate, der, serialNumber: certificate.serialNumber.toLowerCase() };
+}
+
+/**
+ * Certificates signed for a pickup that no one will ever hold: kept as certificates of the
+ * subscriber, revoked as superseded, so the CRL and OCSP say so and no record is missing.
+ * Not tied to the application (its one certificate is the delivered one) nor to the code.
+ */
+async function recordSuperseded(tx: Tx, subscriberId: string, orphans: readonly SignedCertificate[], now: Date): Promise<void> {
+  for (const orphan of orphans) {
+    const id = await insertCertificate(tx, {
+      subscriberId,
+      applicationId: null,
+      renewsCertificateId: null,
+      serialNumber: orphan.serialNumber,
+      subjectDn: orphan.certificate.subject,
+      email: orphan.certificate.getExtension(SubjectAlternativeNameExtension)?.names.items.find((n) => n.type === 'email')?.value ?? '',
+      notBefore: orphan.certificate.notBefore,
+      notAfter: orphan.certificate.notAfter,
+      certificateCodeHash: hashCertificateCode(`superseded:${orphan.serialNumber}`),
+      der: orphan.der,
+      createdAt: now,
+    });
+    await revokeCertificate(tx, id, now, 'superseded');
+    await appendAudit(tx, { at: now, actor: 'system:ca', action: 'certificate.superseded', subjectType: 'serial', subjectId: orphan.serialNumber, after: { certificateId: id, reason: 'superseded' } });
+  }
 }
 
 /** The certificate a pickup session may download (certificate only: no key exists here). */

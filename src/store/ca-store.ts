@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull, notExists } from 'drizzle-orm';
 import type { Db } from './db.js';
-import { caCertificates, certificateSerials } from './schema/tables.js';
+import { caCertificates, certificates, certificateSerials, compromisedKeys } from './schema/tables.js';
 
 /** Reserves a serial number for good, in its own committed statement; false when it was used already. */
 export async function reserveSerialNumber(db: Db, serialNumber: string, reservedFor: string, now: Date): Promise<boolean> {
@@ -10,6 +10,38 @@ export async function reserveSerialNumber(db: Db, serialNumber: string, reserved
     .onConflictDoNothing()
     .returning({ serialNumber: certificateSerials.serialNumber });
   return rows.length === 1;
+}
+
+/** The certificate signed under a reserved serial, committed before it leaves the CA. */
+export async function recordSignedSerial(db: Db, serialNumber: string, der: Uint8Array, at: Date): Promise<void> {
+  await db.update(certificateSerials).set({ der, signedAt: at }).where(eq(certificateSerials.serialNumber, serialNumber.toLowerCase()));
+}
+
+export interface SignedSerialRow {
+  serialNumber: string;
+  signedAt: Date;
+  der: Uint8Array;
+}
+
+/** Certificates signed for `reservedFor` that no certificate row holds: a pickup that died after the signature. */
+export async function findUnstoredSignedSerials(db: Db, reservedFor: string): Promise<SignedSerialRow[]> {
+  const rows = await db
+    .select({ serialNumber: certificateSerials.serialNumber, signedAt: certificateSerials.signedAt, der: certificateSerials.der })
+    .from(certificateSerials)
+    .where(
+      and(
+        eq(certificateSerials.reservedFor, reservedFor),
+        isNotNull(certificateSerials.der),
+        notExists(db.select({ one: certificates.id }).from(certificates).where(eq(certificates.serialNumber, certificateSerials.serialNumber))),
+      ),
+    )
+    .orderBy(certificateSerials.signedAt);
+  return rows.flatMap((r) => (r.der === null || r.signedAt === null ? [] : [{ serialNumber: r.serialNumber, signedAt: r.signedAt, der: r.der }]));
+}
+
+export async function isKeyCompromised(db: Db, spkiSha256: string): Promise<boolean> {
+  const [row] = await db.select({ spkiSha256: compromisedKeys.spkiSha256 }).from(compromisedKeys).where(eq(compromisedKeys.spkiSha256, spkiSha256));
+  return row !== undefined;
 }
 
 export async function isSerialNumberReserved(db: Db, serialNumber: string): Promise<boolean> {

@@ -1,3 +1,5 @@
+import { certificateFields } from '../ca/certificate-fields.js';
+import { spkiSha256Hex } from '../ca/weak-keys.js';
 import { and, asc, desc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import { rowsOf } from './rows.js';
 import { renewalBlockingStates } from '../domain/application-state.js';
@@ -18,10 +20,11 @@ export interface NewCertificate {
   createdAt: Date;
 }
 
+/** Stores a certificate, named also by its key's SHA-256 so every certificate of a key is found (BR 6.1.1.3). */
 export async function insertCertificate(db: Db | Tx, cert: NewCertificate): Promise<string> {
   const [row] = await db
     .insert(certificates)
-    .values({ ...cert, status: 'valid' })
+    .values({ ...cert, spkiSha256: spkiSha256Hex(certificateFields(cert.der).subjectPublicKeyInfo), status: 'valid' })
     .returning({ id: certificates.id });
   if (row === undefined) throw new Error('certificate insert returned no row');
   return row.id;

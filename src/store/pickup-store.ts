@@ -90,6 +90,15 @@ export async function claimPickupForIssuing(tx: Tx, id: string, now: Date, stale
   return rows.length === 1;
 }
 
+/** Whether the claim made at `since` is still this pickup's (not used, not taken over). */
+export async function isPickupClaimHeld(db: Db | Tx, id: string, since: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ id: pickupCredentials.id })
+    .from(pickupCredentials)
+    .where(and(eq(pickupCredentials.id, id), isNull(pickupCredentials.usedAt), eq(pickupCredentials.issuingSince, since)));
+  return row !== undefined;
+}
+
 /** Lets go of a claim this pickup holds (the CA refused, or signing failed). */
 export async function releasePickupClaim(db: Db | Tx, id: string, since: Date): Promise<void> {
   await db.update(pickupCredentials).set({ issuingSince: null }).where(and(eq(pickupCredentials.id, id), eq(pickupCredentials.issuingSince, since)));
@@ -113,6 +122,7 @@ export interface IssuedCertificateRow {
   notAfter: Date;
   status: 'valid' | 'revoked';
   der: Uint8Array;
+  spkiSha256: string | null;
 }
 
 const issuedColumns = {
@@ -123,6 +133,7 @@ const issuedColumns = {
   notAfter: certificates.notAfter,
   status: certificates.status,
   der: certificates.der,
+  spkiSha256: certificates.spkiSha256,
 };
 
 export async function findCertificateOfApplication(db: Db | Tx, applicationId: string): Promise<IssuedCertificateRow | undefined> {

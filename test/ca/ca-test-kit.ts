@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CaMaterial } from '../../src/ca/bootstrap.js';
+import type { IssueCertificateDeps } from '../../src/ca/issuer.js';
 import type { SubscriberSubject, SubscriberUrls } from '../../src/ca/profile.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 
@@ -89,4 +91,18 @@ export function extension<T>(certificate: X509Certificate, type: new (raw: Buffe
     throw new Error(`missing ${type.name}`);
   }
   return found;
+}
+
+/**
+ * The CA's bookkeeping where a test needs none: every serial free, nothing recorded or
+ * audited, no key compromised. Tests of the bookkeeping itself pass their own.
+ */
+export function bookkeepingFreeDeps(ca: CaMaterial, now: Date): IssueCertificateDeps {
+  return {
+    ca,
+    clock: { now: () => now },
+    serials: { reserve: () => Promise.resolve(true), recordSigned: () => Promise.resolve() },
+    keyHistory: { isCompromised: () => Promise.resolve(false) },
+    audit: () => Promise.resolve(),
+  };
 }

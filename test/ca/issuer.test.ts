@@ -92,7 +92,8 @@ describe(issueCertificate.name, () => {
   const deps = (overrides: Partial<IssueCertificateDeps> = {}): IssueCertificateDeps => ({
     ca,
     clock,
-    serials: { reserve: (serial) => Promise.resolve(!reserved.has(serial) && Boolean(reserved.add(serial))) },
+    serials: { reserve: (serial) => Promise.resolve(!reserved.has(serial) && Boolean(reserved.add(serial))), recordSigned: () => Promise.resolve() },
+    keyHistory: { isCompromised: () => Promise.resolve(false) },
     audit: () => Promise.resolve(),
     ...overrides,
   });
@@ -227,10 +228,13 @@ describe(issueCertificate.name, () => {
   });
 
   it('writes an audit record before and after the signature, after reserving the serial', async () => {
-    const events: (IssuanceAuditEvent | { kind: 'reserved'; serialNumber: string })[] = [];
+    const events: (IssuanceAuditEvent | { kind: 'reserved'; serialNumber: string } | { kind: 'recorded'; serialNumber: string; der: Uint8Array })[] = [];
     const result = await issueCertificate(
       deps({
-        serials: { reserve: (serialNumber) => Promise.resolve(events.push({ kind: 'reserved', serialNumber }) > 0) },
+        serials: {
+          reserve: (serialNumber) => Promise.resolve(events.push({ kind: 'reserved', serialNumber }) > 0),
+          recordSigned: (serialNumber, der) => Promise.resolve(void events.push({ kind: 'recorded', serialNumber, der })),
+        },
         audit: (event) => Promise.resolve(void events.push(event)),
       }),
       request(),
@@ -243,6 +247,7 @@ describe(issueCertificate.name, () => {
     expect(events).toEqual([
       { kind: 'reserved', serialNumber },
       { kind: 'signing', at: clock.now(), serialNumber, tbsSha256: createHash('sha256').update(tbs).digest('hex') },
+      { kind: 'recorded', serialNumber, der: new Uint8Array(result.der) },
       {
         kind: 'signed',
         at: clock.now(),
@@ -254,7 +259,7 @@ describe(issueCertificate.name, () => {
 
   it('draws another serial when the one it drew is taken, and signs only the one it reserved', async () => {
     const tried: string[] = [];
-    const result = await issueCertificate(deps({ serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 1) } }), request());
+    const result = await issueCertificate(deps({ serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 1), recordSigned: () => Promise.resolve() } }), request());
     expect(tried).toHaveLength(2);
     expect(tried[0]).not.toBe(tried[1]);
     expect(result.ok && result.serialNumber).toBe(tried[1]);
@@ -263,7 +268,7 @@ describe(issueCertificate.name, () => {
 
   it('gives up, without signing, when no serial can be reserved', async () => {
     const events: IssuanceAuditEvent[] = [];
-    await expect(issueCertificate(deps({ serials: { reserve: () => Promise.resolve(false) }, audit: recordingAudit(events) }), request())).rejects.toThrow(
+    await expect(issueCertificate(deps({ serials: { reserve: () => Promise.resolve(false), recordSigned: () => Promise.resolve() }, audit: recordingAudit(events) }), request())).rejects.toThrow(
       /no free serial number after 5 random draws/,
     );
     expect(events).toEqual([]);
@@ -281,7 +286,7 @@ describe(issueCertificate.name, () => {
     const events: IssuanceAuditEvent[] = [];
     const tried: string[] = [];
     const result = await issueCertificate(
-      deps({ audit: recordingAudit(events), serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 0) } }),
+      deps({ audit: recordingAudit(events), serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 0), recordSigned: () => Promise.resolve() } }),
       request({ notAfter: validityEnd(clock.now(), 826) }),
     );
     expect(result).toEqual({

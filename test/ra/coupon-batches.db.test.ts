@@ -1,3 +1,4 @@
+import { standInCertificateDer } from '../support/stand-in-certificate.js';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -171,7 +172,7 @@ async function renewableCertificates(n: number): Promise<{ subscriberId: string;
       notBefore: new Date(now.getTime() - 345 * DAY_MS),
       notAfter: new Date(now.getTime() + 20 * DAY_MS),
       certificateCodeHash: randomBytes(32).toString('hex'),
-      der: new Uint8Array([0x30, 0x00]),
+      der: await standInCertificateDer(),
       createdAt: now,
     });
     out.push({ subscriberId, certificateId });

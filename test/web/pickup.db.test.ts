@@ -9,7 +9,11 @@ import {
   X509Certificate,
 } from '@peculiar/x509';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueCertificate, parseCsr } from '../../src/ca/issuer.js';
+import { floorToSecond, validityEnd } from '../../src/ca/profile.js';
+import { spkiSha256Hex } from '../../src/ca/weak-keys.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
+import { signingDepsOf } from '../../src/ra/ca-signing.js';
 import { formatCouponNumber, makeCouponNumber } from '../../src/domain/input/registration.js';
 import { deliverDueMail } from '../../src/mail/outbox.js';
 import { approveApplication } from '../../src/ra/decide-application.js';
@@ -17,9 +21,10 @@ import { pickUpCertificate, PICKUP_CLAIM_STALE_MS, resendMailboxValue, signInFor
 import { changeClaim } from '../../src/ra/review-application.js';
 import { revokeCertificate } from '../../src/store/certificate-store.js';
 import { insertCoupons } from '../../src/store/coupon-store.js';
-import { applications, auditLog, certificates, certificateSerials, mailboxChallenges, operators, outboxMessages, pickupCredentials } from '../../src/store/schema/tables.js';
+import { applications, auditLog, certificates, certificateSerials, compromisedKeys, mailboxChallenges, operators, outboxMessages, pickupCredentials } from '../../src/store/schema/tables.js';
 import { validForm } from '../domain/input/fixtures.js';
-import { generateTestKeys, csrSigningAlgorithm, type TestKeyKind } from '../ca/ca-test-kit.js';
+import { generateTestKeys, csrSigningAlgorithm, subscriberSubject, subscriberUrls, type TestKeyKind } from '../ca/ca-test-kit.js';
+import { closePrimes, rocaPrimes, rsaKeysFromPrimes } from '../ca/weak-key-kit.js';
 import { enrolOperator } from '../support/console.js';
 import { isOnPostgresServer } from '../support/db.js';
 import { formFields, PortalClient } from '../support/portal-client.js';
@@ -366,6 +371,98 @@ describe('issuance, as the RA sees it', () => {
     const [credential] = await world.database.db.select().from(pickupCredentials).where(eq(pickupCredentials.id, ids.credentialId));
     expect(credential).toMatchObject({ issuingSince: null, usedAt: null });
     expect((await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256')).pem })).ok).toBe(true);
+  });
+});
+
+describe('keys the CA refuses, and answers that must not be lost', () => {
+  async function readyCredential(email: string) {
+    const { code, applicationId } = await approvedApplication(email);
+    await signedIn(code);
+    const [credential] = await world.database.db.select().from(pickupCredentials).where(eq(pickupCredentials.applicationId, applicationId));
+    return { applicationId, credentialId: credential!.id };
+  }
+  const deps = () => ({ ...world.ra, ca: world.ca });
+  const spkiHashOf = async (keys: CryptoKeyPair) => spkiSha256Hex(await webCrypto.subtle.exportKey('spki', keys.publicKey));
+  const serialsFor = (applicationId: string) => world.database.db.select().from(certificateSerials).where(eq(certificateSerials.reservedFor, `application:${applicationId}`));
+
+  it('refuses weak keys (ROCA, close primes) and a key reported compromised, and lets the subscriber try another', async () => {
+    const ids = await readyCredential('pickup-weak@example.jp');
+    const roca = await rsaKeysFromPrimes(...rocaPrimes(2048));
+    const close = await rsaKeysFromPrimes(...closePrimes(1024));
+    const compromised = await generateTestKeys('P-256');
+    await world.database.db.insert(compromisedKeys).values({ spkiSha256: await spkiHashOf(compromised), reason: 'keyCompromise', recordedAt: world.clock.now(), source: 'test' });
+    for (const [keys, code] of [[roca, 'issuance.keyWeak'], [close, 'issuance.keyWeak'], [compromised, 'issuance.keyCompromised']] as const) {
+      const refused = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', keys)).pem });
+      expect(refused).toMatchObject({ ok: false, code: 'pickup.keyRefused', problems: [{ code }] });
+    }
+    expect(await serialsFor(ids.applicationId)).toHaveLength(0);
+    const issued = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256')).pem });
+    expect(issued.ok).toBe(true);
+    const [stored] = await world.database.db.select().from(certificates).where(eq(certificates.applicationId, ids.applicationId));
+    expect(stored?.spkiSha256).toBe(spkiSha256Hex(new X509Certificate(new Uint8Array(stored!.der)).publicKey.rawData));
+  });
+
+  it('says why on the upload page when the key is refused', async () => {
+    const { code } = await approvedApplication('pickup-weak-page@example.jp');
+    const client = await signedIn(code);
+    await client.post('/pickup/issue', { csr: (await csrFor('P-256', await rsaKeysFromPrimes(...closePrimes(1024)))).pem });
+    expect(client.lastRedirects).toEqual(['/pickup/issue']);
+    expect(client.lastHtml).toContain('安全でないことが知られている鍵');
+  });
+
+  it('answers a used code again with its certificate when the CSR carries the same key (the first answer was lost)', async () => {
+    const ids = await readyCredential('pickup-again@example.jp');
+    const { pem, keys } = await csrFor('P-256');
+    const first = await pickUpCertificate(deps(), { ...ids, csr: pem });
+    const again = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', keys)).pem });
+    expect(again.ok && first.ok && again.value.certificateId === first.value.certificateId).toBe(true);
+    expect(await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256')).pem })).toMatchObject({ ok: false, code: 'pickup.used' });
+    expect(await serialsFor(ids.applicationId)).toHaveLength(1);
+  });
+
+  it('keeps the claim when the CA fails after its signature, so no second certificate is signed meanwhile', async () => {
+    const ids = await readyCredential('pickup-after-signature@example.jp');
+    const signer = world.ca.material.issuingSigner;
+    // A signature that does not verify: the CA stops after signing (and after recording what it signed).
+    const spoiled = { ...signer, sign: async (data: ArrayBuffer) => new Uint8Array(await signer.sign(data)).map((b, i) => (i === 0 ? b ^ 1 : b)).buffer };
+    const { pem, keys } = await csrFor('P-256');
+    await expect(pickUpCertificate({ ...world.ra, ca: { ...world.ca, material: { ...world.ca.material, issuingSigner: spoiled } } }, { ...ids, csr: pem })).rejects.toThrow(/does not verify/);
+    expect(await pickUpCertificate(deps(), { ...ids, csr: pem })).toMatchObject({ ok: false, code: 'pickup.busy' });
+    const [signed] = await serialsFor(ids.applicationId);
+    expect(signed?.der).not.toBeNull();
+    // Once the claim is stale the next pickup signs anew: the spoiled certificate is never delivered, but recorded as superseded.
+    world.clock.advance(PICKUP_CLAIM_STALE_MS + 1000);
+    const issued = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', keys)).pem });
+    expect(issued.ok && issued.value.certificate.serialNumber).not.toBe(signed?.serialNumber);
+    const [superseded] = await world.database.db.select().from(certificates).where(eq(certificates.serialNumber, signed!.serialNumber));
+    expect(superseded).toMatchObject({ status: 'revoked', revocationReason: 'superseded', applicationId: null });
+  });
+
+  it('delivers the certificate a pickup that died after signing left behind, to the same key; another key gets a new one and the old is superseded', async () => {
+    for (const sameKey of [true, false]) {
+      const ids = await readyCredential(`pickup-orphan-${String(sameKey)}@example.jp`);
+      const { pem, keys } = await csrFor('P-256');
+      // What a pickup that died between the signature and its storing transaction leaves: its claim, and the signed certificate.
+      await world.database.db.update(pickupCredentials).set({ issuingSince: world.clock.now() }).where(eq(pickupCredentials.id, ids.credentialId));
+      const parsed = await parseCsr(pem);
+      if (!parsed.ok) throw new Error(parsed.code);
+      const orphan = await issueCertificate(signingDepsOf(deps(), `application:${ids.applicationId}`), {
+        publicKey: parsed.value.publicKey,
+        subject: subscriberSubject,
+        email: `pickup-orphan-${String(sameKey)}@example.jp`,
+        notBefore: floorToSecond(world.clock.now()),
+        notAfter: validityEnd(floorToSecond(world.clock.now()), 365),
+        urls: subscriberUrls,
+      });
+      if (!orphan.ok) throw new Error('refused');
+      world.clock.advance(PICKUP_CLAIM_STALE_MS + 1000);
+      const retry = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', sameKey ? keys : undefined)).pem });
+      if (!retry.ok) throw new Error(retry.code);
+      expect(retry.value.certificate.serialNumber === orphan.serialNumber).toBe(sameKey);
+      expect(await serialsFor(ids.applicationId)).toHaveLength(sameKey ? 1 : 2);
+      const [old] = await world.database.db.select().from(certificates).where(eq(certificates.serialNumber, orphan.serialNumber));
+      expect(old?.status).toBe(sameKey ? 'valid' : 'revoked');
+    }
   });
 });
 

@@ -29,7 +29,7 @@ import {
   type PickupKeyType,
 } from '../../../src/web/client/pickup-logic.js';
 import { generateFilePassword } from '../../../src/web/client/pkcs12.js';
-import { makeTempDir, passphrase, subscriberSubject, subscriberUrls } from '../../ca/ca-test-kit.js';
+import { bookkeepingFreeDeps, makeTempDir, passphrase, subscriberSubject, subscriberUrls } from '../../ca/ca-test-kit.js';
 
 const hasOpenssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
 
@@ -135,7 +135,7 @@ describe('issued pickup files', () => {
     if (!parsed.ok) throw new Error(`parseCsr refused: ${parsed.code}`);
     const now = realClock.now();
     const result = await issueCertificate(
-      { ca, clock: { now: () => now }, serials: { reserve: () => Promise.resolve(true) }, audit: () => Promise.resolve() },
+      bookkeepingFreeDeps(ca, now),
       {
         publicKey: parsed.value.publicKey,
         subject: subscriberSubject,

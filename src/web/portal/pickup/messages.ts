@@ -26,6 +26,7 @@ export type PickupProblemKey =
   | 'busy'
   | 'renewalNotAllowed'
   | 'refusedByCa'
+  | 'keyRefused'
   | 'sessionEnded';
 
 /** Text of 証明書の取得 (SPEC 1.4, issue #8). */
@@ -122,6 +123,7 @@ export const pickupText = {
       csrSignatureInvalid: 'CSRの署名を検証できませんでした(鍵の所有を確認できません)。CSRを作り直してください。',
       busy: '別の画面で、この証明書コードの証明書を発行中です。しばらく待ってから、もう一度お試しください。',
       renewalNotAllowed: '更新元の証明書が失効しているか、更新できる期間を過ぎているため、証明書を発行できません。お問い合わせ窓口までご連絡ください。',
+      keyRefused: 'この鍵には証明書を発行できません。安全でないことが知られている鍵(危殆化の届け出があった鍵、または弱い鍵)です。新しい鍵でCSRを作り直してください。',
       refusedByCa: '申請内容が証明書の発行規則に合わないため、証明書を発行できませんでした。お問い合わせ窓口までご連絡ください。',
       sessionEnded: '一定時間操作がなかったため、取得の手続きを終了しました。証明書コードと申請パスワードを、もう一度入力してください。',
     } satisfies Record<PickupProblemKey, string>,
@@ -232,6 +234,7 @@ export const pickupText = {
       csrSignatureInvalid: 'The CSR’s signature does not verify (we cannot confirm you hold the key). Please make the CSR again.',
       busy: 'The certificate of this code is being issued in another window. Please wait a moment and try again.',
       renewalNotAllowed: 'The certificate you are renewing has been revoked or can no longer be renewed, so we cannot issue. Please contact the support desk.',
+      keyRefused: 'This key cannot be certified: it is known to be unsafe (reported compromised, or weak). Please make a new key and a new CSR.',
       refusedByCa: 'Your application does not meet the issuing rules, so the certificate could not be issued. Please contact the support desk.',
       sessionEnded: 'The pick-up ended after a period without activity. Please enter your certificate code and application password again.',
     } satisfies Record<PickupProblemKey, string>,

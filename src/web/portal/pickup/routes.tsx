@@ -35,6 +35,8 @@ function problemOf(code: PickupIssueRefusal): PickupProblemKey {
       return 'renewalNotAllowed';
     case 'pickup.refusedByCa':
       return 'refusedByCa';
+    case 'pickup.keyRefused':
+      return 'keyRefused';
     case 'pickup.used':
     case 'pickup.expired':
     case 'pickup.locked':
@@ -178,7 +180,7 @@ export function pickupRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
       }
       const problem = problemOf(result.code);
       if (problem === 'sessionEnded') session.update((s) => void delete s.pickup);
-      return refuse(problem, problem.startsWith('csr') ? 422 : 409);
+      return refuse(problem, problem.startsWith('csr') || problem === 'keyRefused' ? 422 : 409);
     }
     const { certificate } = result.value;
     setDraft(c, { stage: 'pickedUp', applicationId: draft.applicationId, certificateId: certificate.id });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { webCrypto } from '../../src/ca/webcrypto.js';
+import { FERMAT_ROUNDS, fermatFactor, hasRocaFingerprint, isqrt, spkiSha256Hex, weakKeyReason } from '../../src/ca/weak-keys.js';
+import { generateTestKeys } from './ca-test-kit.js';
+import { closePrimes, rocaPrimes, rsaKeysFromPrimes } from './weak-key-kit.js';
+
+const spkiOf = async (keys: CryptoKeyPair) => webCrypto.subtle.exportKey('spki', keys.publicKey);
+
+describe('weak RSA keys (S/MIME BR 6.1.1.3)', () => {
+  it('finds the ROCA fingerprint in a modulus of RSALib-shaped primes, and not in ordinary keys', async () => {
+    const roca = await rsaKeysFromPrimes(...rocaPrimes(2048));
+    expect(weakKeyReason(await spkiOf(roca))).toBe('rocaFingerprint');
+    for (let i = 0; i < 3; i++) expect(weakKeyReason(await spkiOf(await generateTestKeys('RSA-2048')))).toBeUndefined();
+  });
+
+  it('factors a modulus of close primes by Fermat’s method', async () => {
+    const [p, q] = closePrimes(1024);
+    expect(fermatFactor(p * q, FERMAT_ROUNDS)).toEqual([p, q]);
+    expect(weakKeyReason(await spkiOf(await rsaKeysFromPrimes(p, q)))).toBe('closePrimes');
+  });
+
+  it('leaves EC keys alone and names a key by the SHA-256 of its SubjectPublicKeyInfo', async () => {
+    const spki = await spkiOf(await generateTestKeys('P-256'));
+    expect(weakKeyReason(spki)).toBeUndefined();
+    expect(spkiSha256Hex(spki)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('computes integer square roots exactly', () => {
+    for (const n of [0n, 1n, 2n, 3n, 4n, 15n, 16n, 17n, (1n << 200n) - 1n, 1n << 200n]) {
+      const r = isqrt(n);
+      expect(r * r <= n && (r + 1n) * (r + 1n) > n).toBe(true);
+    }
+    expect(hasRocaFingerprint(65537n)).toBe(true);
+    expect(hasRocaFingerprint(2n)).toBe(false);
+  });
+});
