@@ -330,6 +330,16 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
   return { ok: true, value: { certificateId, certificate: stored } };
 }
 
+/**
+ * A pickup that has its certificate, asked again (the browser lost the first answer): the
+ * certificate when the CSR carries its key, otherwise "used".
+ */
+export async function pickedUpCertificateForCsr(deps: RaDeps, input: { applicationId: string; csr: string | Uint8Array }): Promise<PickupIssueResult> {
+  const parsed = await parseCsr(input.csr);
+  if (!parsed.ok) return { ok: false, code: parsed.code };
+  return (await sameKeyAnswer(deps, input.applicationId, spkiSha256Hex(parsed.value.publicKey))) ?? { ok: false, code: 'pickup.used' };
+}
+
 /** A used code's certificate, when the CSR carries the key it was issued for. */
 async function sameKeyAnswer(deps: RaDeps, applicationId: string, keyHash: string): Promise<PickupIssueResult | undefined> {
   const issued = await findCertificateOfApplication(deps.db, applicationId);

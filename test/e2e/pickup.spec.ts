@@ -171,6 +171,41 @@ describe('pickup in Chromium', () => {
     await context.close();
   });
 
+  it('keeps its key when the first answer is lost, and the retry gets the certificate issued for it', async () => {
+    const context = await e2e.browser().newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const code = await approvedInConsole(context, 'pickup.lost-answer@example.jp');
+    const page = await context.newPage();
+    await signInToPickup(page, code);
+    await page.waitForSelector('#pickup-browser:not([hidden])');
+    // The first request reaches the server, which issues; its answer never reaches the page.
+    let lost = 0;
+    await page.route('**/pickup/issue', async (route) => {
+      if (lost++ > 0) return route.continue();
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
+    await page.getByLabel('自分で決める').check();
+    await page.locator('#pickup-password').fill('Typed-File-Pass-9');
+    await page.locator('#pickup-password-confirm').fill('Typed-File-Pass-9');
+    await page.getByRole('button', { name: 'ブラウザーで鍵を作成して証明書を取得する' }).click();
+    await page.waitForSelector('#pickup-error:not([hidden])');
+    expect(await page.locator('#pickup-error').textContent()).toContain('同じ鍵で続けます');
+    expect(await page.getByLabel('RSA 2048ビット(古いメールソフトや機器で使う場合)').isDisabled()).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'ブラウザーで鍵を作成して証明書を取得する' }).click()]);
+    await page.waitForSelector('#pickup-result:not([hidden])');
+    // A typed password is not shown back.
+    expect(await page.locator('#pickup-result-password').textContent()).toBe('(ご自分で入力したパスワード)');
+    const file = path.join(temp, 'lost-answer.p12');
+    await download.saveAs(file);
+    const key = path.join(temp, 'lost-answer.key.pem');
+    const cert = path.join(temp, 'lost-answer.cert.pem');
+    succeed('openssl', ['pkcs12', '-in', file, '-passin', 'pass:Typed-File-Pass-9', '-nocerts', '-nodes', '-out', key]);
+    succeed('openssl', ['pkcs12', '-in', file, '-passin', 'pass:Typed-File-Pass-9', '-clcerts', '-nokeys', '-out', cert]);
+    expect(succeed('openssl', ['pkey', '-in', key, '-pubout'])).toBe(succeed('openssl', ['x509', '-in', cert, '-pubkey', '-noout']));
+    expect(lost).toBe(2);
+    await context.close();
+  });
+
   it('issues for an uploaded CSR in a browser without JavaScript', async () => {
     const applying = await e2e.browser().newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 900 } });
     const code = await approvedInConsole(applying, 'pickup.nojs@example.jp');

@@ -173,7 +173,8 @@ describe('pickup from the page script (JSON)', () => {
     const client = await signedIn(code);
     const json = { accept: 'application/json' };
     const csrf = client.csrf();
-    const res = await client.post('/pickup/issue', { csr: (await csrFor('P-256')).pem }, { headers: json, files: {}, csrf });
+    const { pem, keys } = await csrFor('P-256');
+    const res = await client.post('/pickup/issue', { csr: pem }, { headers: json, files: {}, csrf });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { certificate: string; chain: string[]; serialNumber: string; fileName: string };
     const certificate = new X509Certificate(Buffer.from(body.certificate, 'base64'));
@@ -184,6 +185,10 @@ describe('pickup from the page script (JSON)', () => {
     const retry = await client.post('/pickup/issue', { csr: (await csrFor('P-256')).pem }, { headers: json, files: {}, csrf });
     expect(retry.status).toBe(409);
     expect(await retry.json()).toMatchObject({ code: 'pickedUp' });
+    // The script lost its answer and asks again with the same key: the same certificate comes back, nothing new is signed.
+    const again = await client.post('/pickup/issue', { csr: (await csrFor('P-256', keys)).pem }, { headers: json, files: {}, csrf });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(body);
   });
 
   it('answers a refusal in JSON, in the page language', async () => {

@@ -4,7 +4,7 @@
 // web/client-bundle.ts) and under Node 20 for the tests, so it uses WebCrypto
 // (globalThis.crypto), fetch and FormData, and nothing Node-only.
 import 'reflect-metadata'; // @peculiar/x509 resolves its algorithms through tsyringe
-import { Pkcs10CertificateRequestGenerator } from '@peculiar/x509';
+import { Pkcs10CertificateRequestGenerator, X509Certificate } from '@peculiar/x509';
 import { buildPkcs12, isAcceptableFilePassword } from './pkcs12.js';
 
 // --- The page's messages ----------------------------------------------------------------
@@ -18,6 +18,8 @@ export const messageKeys = [
   'errorNetwork',
   'errorServer',
   'errorLocal',
+  'errorKeyMismatch',
+  'typedPasswordShown',
   'passwordMismatch',
   'passwordInvalid',
   'copied',
@@ -186,6 +188,30 @@ export function readIssueAnswer(isOk: boolean, json: unknown): IssueOutcome {
     // Bad base64: the answer is broken, not a refusal.
     return { ok: false, kind: 'server' };
   }
+}
+
+/**
+ * Refusals about the CSR's key itself: the next try needs a new key. After any other
+ * failure (no answer, a broken answer, "busy") the page keeps its key and sends the same
+ * CSR again, since the server may have issued for it: it answers that certificate again.
+ */
+const keyRefusalCodes: ReadonlySet<string> = new Set(['csrMalformed', 'csrKeyNotAllowed', 'csrSignatureInvalid', 'keyRefused']);
+
+export function isKeyRefusal(outcome: IssueOutcome): boolean {
+  return !outcome.ok && outcome.kind === 'refused' && keyRefusalCodes.has(outcome.code);
+}
+
+/** Whether the certificate is for this public key: nothing else is packaged with the private key. */
+export async function certificateHoldsKey(certificateDer: Uint8Array, publicKey: CryptoKey): Promise<boolean> {
+  let certified: Uint8Array;
+  try {
+    certified = new Uint8Array(new X509Certificate(new Uint8Array(certificateDer)).publicKey.rawData);
+  } catch {
+    // Not a certificate at all: certainly not ours.
+    return false;
+  }
+  const own = new Uint8Array(await crypto.subtle.exportKey('spki', publicKey));
+  return certified.length === own.length && certified.every((byte, i) => byte === own[i]);
 }
 
 // --- The files ------------------------------------------------------------------------

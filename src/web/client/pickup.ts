@@ -4,10 +4,12 @@
 // fills and reacts. Without WebCrypto, or without the section, it does nothing, and the
 // CSR upload form (no JavaScript needed) stays as it is. Bundled by web/client-bundle.ts.
 import {
+  certificateHoldsKey,
   checkTypedPassword,
   createCsr,
   downloadNames,
   generatePickupKeys,
+  isKeyRefusal,
   isPickupKeyType,
   packagePickup,
   parseMessages,
@@ -171,6 +173,10 @@ function setUp(): void {
     section.setAttribute('aria-busy', String(isBusy));
   };
 
+  // The key pair and CSR sent, kept until the server answers with a certificate or refuses
+  // the key: after a lost answer the retry sends the same CSR, which the server answers
+  // with the certificate it may already have issued for it.
+  let sentKeys: { keys: CryptoKeyPair; csrPem: string } | undefined;
   // The key and certificate of a pickup the server answered: a retry after a failed
   // packaging packages these again, since the server issues only once.
   let issuedPickup: { keys: CryptoKeyPair; issued: IssuedCertificate } | undefined;
@@ -188,17 +194,28 @@ function setUp(): void {
     try {
       if (issuedPickup === undefined) {
         // Step 3: the key pair, here and only here; the CSR carries its public half.
-        say('generating');
-        const keys = await generatePickupKeys(keyType);
-        const csrPem = await createCsr(keys);
+        if (sentKeys === undefined) {
+          say('generating');
+          const keys = await generatePickupKeys(keyType);
+          sentKeys = { keys, csrPem: await createCsr(keys) };
+        }
 
         // Step 4: the server issues for the CSR's key.
         say('requesting');
+        const { keys, csrPem } = sentKeys;
         const outcome = await requestCertificate({ endpoint, csrf, csrPem });
         if (!outcome.ok) {
           status.textContent = '';
           showError(outcome.kind === 'refused' ? outcome.message : messages[outcome.kind === 'network' ? 'errorNetwork' : 'errorServer']);
-          // No certificate came back, so leaving loses nothing; no retry here (the subscriber decides).
+          // A refused key is dropped; otherwise the answer may have been lost, and the key with it if the page closes.
+          if (isKeyRefusal(outcome)) sentKeys = undefined;
+          isLeaveWarningOn = outcome.kind !== 'refused';
+          return;
+        }
+        // Step 4b: package only a certificate for this key.
+        if (!(await certificateHoldsKey(outcome.issued.certificateDer, keys.publicKey))) {
+          status.textContent = '';
+          showError(messages.errorKeyMismatch);
           isLeaveWarningOn = false;
           return;
         }
@@ -219,7 +236,8 @@ function setUp(): void {
       offer(downloadStandard, files.standard, 'application/x-pkcs12', names.standard);
       offer(downloadCompatible, files.compatible, 'application/x-pkcs12', names.compatible);
       offer(downloadPem, files.pem, 'application/x-pem-file', names.pem);
-      resultPassword.textContent = chosen;
+      // A typed password is the subscriber's own: not echoed on screen.
+      resultPassword.textContent = checkedValue('passwordMode') === 'typed' ? messages.typedPasswordShown : chosen;
       result.hidden = false;
       say('done');
       isDone = true;
@@ -235,8 +253,8 @@ function setUp(): void {
         section.setAttribute('aria-busy', 'false');
       } else {
         setBusy(false);
-        // Once issued, the key is made: a retry packages it again, whatever key type is ticked.
-        if (issuedPickup !== undefined) for (const radio of radios('keyType')) radio.disabled = true;
+        // Once sent, the key is made: a retry uses it again, whatever key type is ticked.
+        if (issuedPickup !== undefined || sentKeys !== undefined) for (const radio of radios('keyType')) radio.disabled = true;
         if (!error.hidden) start.focus();
       }
     }
@@ -251,6 +269,17 @@ function setUp(): void {
 
   start.addEventListener('click', () => {
     void run();
+  });
+  // The files hold the private key: their blob URLs go when the page does.
+  window.addEventListener('pagehide', () => {
+    for (const link of [downloadStandard, downloadCompatible, downloadPem]) {
+      if (link.href.startsWith('blob:')) URL.revokeObjectURL(link.href);
+      link.removeAttribute('href');
+    }
+    // Back from the browser's cache, the button makes the files again from the key still in memory.
+    result.hidden = true;
+    setBusy(false);
+    if (issuedPickup !== undefined || sentKeys !== undefined) for (const radio of radios('keyType')) radio.disabled = true;
   });
 }
 

@@ -15,10 +15,12 @@ import { buildClientBundle } from '../../../src/web/client-bundle.js';
 import {
   base64ToBytes,
   bytesToBase64,
+  certificateHoldsKey,
   checkTypedPassword,
   createCsr,
   downloadNames,
   generatePickupKeys,
+  isKeyRefusal,
   messageKeys,
   packagePickup,
   parseMessages,
@@ -195,6 +197,24 @@ describe('issued pickup files', () => {
       }
     });
   }
+
+  it('packages only a certificate for its own key', async () => {
+    const keys = await generatePickupKeys('P-256');
+    const certificateDer = await issueForCsr(await createCsr(keys));
+    expect(await certificateHoldsKey(certificateDer, keys.publicKey)).toBe(true);
+    expect(await certificateHoldsKey(certificateDer, (await generatePickupKeys('P-256')).publicKey)).toBe(false);
+    expect(await certificateHoldsKey(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]), keys.publicKey)).toBe(false);
+  });
+});
+
+describe(isKeyRefusal.name, () => {
+  it('drops the key only when the server refused the key itself', () => {
+    expect(isKeyRefusal({ ok: false, kind: 'refused', message: 'x', code: 'keyRefused' })).toBe(true);
+    expect(isKeyRefusal({ ok: false, kind: 'refused', message: 'x', code: 'csrSignatureInvalid' })).toBe(true);
+    expect(isKeyRefusal({ ok: false, kind: 'refused', message: 'x', code: 'busy' })).toBe(false);
+    expect(isKeyRefusal({ ok: false, kind: 'network' })).toBe(false);
+    expect(isKeyRefusal({ ok: false, kind: 'server' })).toBe(false);
+  });
 });
 
 describe(requestCertificate.name, () => {

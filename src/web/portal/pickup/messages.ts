@@ -10,6 +10,10 @@ export interface PickupScriptMessages {
   errorServer: string;
   /** Key generation or packaging failed in the browser: retry without leaving the page. */
   errorLocal: string;
+  /** The certificate that came back is not for this page's key: nothing is packaged. */
+  errorKeyMismatch: string;
+  /** Shown instead of a password the subscriber typed (it is not echoed). */
+  typedPasswordShown: string;
   passwordMismatch: string;
   passwordInvalid: string;
   copied: string;
@@ -132,9 +136,11 @@ export const pickupText = {
       requesting: '証明書の発行を受けています…',
       packaging: 'ファイルを作成しています…',
       done: '証明書を発行しました。ファイルを保存してください。',
-      errorNetwork: '通信できませんでした。ネットワークをご確認のうえ、もう一度お試しください。',
-      errorServer: '証明書を発行できませんでした。ページを再読み込みして、もう一度お試しください。',
+      errorNetwork: '通信できませんでした。ネットワークをご確認のうえ、このページを閉じずに、もう一度ボタンをクリックしてください(同じ鍵で続けます)。',
+      errorServer: '証明書の発行を確認できませんでした。このページを閉じずに、しばらくしてからもう一度ボタンをクリックしてください(同じ鍵で続けます)。',
       errorLocal: 'このブラウザーでファイルを作成できませんでした。このページを閉じずに、もう一度ボタンをクリックしてください。',
+      errorKeyMismatch: '届いた証明書が、このブラウザーで作成した鍵のものではありません。ファイルは作成していません。お問い合わせ窓口までご連絡ください。',
+      typedPasswordShown: '(ご自分で入力したパスワード)',
       passwordMismatch: 'パスワードと、確認のパスワードが一致しません。',
       passwordInvalid: 'パスワードは、半角英数字・記号で8〜128文字にしてください。',
       copied: 'パスワードをコピーしました。',
@@ -243,9 +249,11 @@ export const pickupText = {
       requesting: 'Issuing the certificate…',
       packaging: 'Making the files…',
       done: 'Your certificate has been issued. Save the file.',
-      errorNetwork: 'We could not connect. Check your network and try again.',
-      errorServer: 'The certificate could not be issued. Reload the page and try again.',
+      errorNetwork: 'We could not connect. Check your network, then, without leaving this page, click the button again (the same key is used).',
+      errorServer: 'We could not confirm the issuance. Without leaving this page, wait a moment and click the button again (the same key is used).',
       errorLocal: 'Your browser could not make the files. Without leaving this page, click the button again.',
+      errorKeyMismatch: 'The certificate that arrived is not for the key made in this browser. No file was made. Please contact the support desk.',
+      typedPasswordShown: '(the password you typed)',
       passwordMismatch: 'The two passwords differ.',
       passwordInvalid: 'Use 8–128 ASCII letters, digits and symbols.',
       copied: 'Password copied.',

@@ -2,7 +2,7 @@ import { X509Certificate } from '@peculiar/x509';
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { toPem } from '../../../ca/pem.js';
-import { confirmMailbox, pickedUpCertificate, pickUpCertificate, resendMailboxValue, signInForPickup, type PickupIssueRefusal, type PickupStage } from '../../../ra/pickup.js';
+import { confirmMailbox, pickedUpCertificate, pickedUpCertificateForCsr, pickUpCertificate, resendMailboxValue, signInForPickup, type PickupIssueRefusal, type PickupStage } from '../../../ra/pickup.js';
 import { findReviewedApplication } from '../../../store/review-store.js';
 import type { IssuedCertificateRow } from '../../../store/pickup-store.js';
 import type { WebDeps, WebEnv } from '../../env.js';
@@ -148,6 +148,14 @@ export function pickupRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
     return c.html(<IssuePage frame={frame(c)} csrf={c.get('session').csrfToken()} friendlyName={friendlyName} problem={takeOnce(c, 'problem')} />);
   });
 
+  /** The page script's answer: the certificate and the chain (issuing CA, root), base64 DER. */
+  const issuedJson = (certificate: IssuedCertificateRow) => ({
+    certificate: base64(certificate.der),
+    chain: [base64(deps.ca.material.issuing.rawData), base64(deps.ca.material.root.rawData)],
+    serialNumber: certificate.serialNumber,
+    fileName: fileNameOf(certificate),
+  });
+
   /**
    * The CSR, from the page script (Accept: application/json, answered in JSON) or from the
    * upload form (answered with a redirect). Either way the certificate is issued once.
@@ -161,12 +169,15 @@ export function pickupRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
       if (draft?.stage === 'ready') setDraft(c, { ...draft, problem: key });
       return c.redirect(draft === undefined ? '/pickup' : pathOfStage[draft.stage], 303);
     };
-    if (draft === undefined || draft.stage !== 'ready') {
-      if (draft?.stage === 'pickedUp') return wantsJson ? c.json({ error: text(c).doneIntro, code: 'pickedUp' }, 409) : c.redirect('/pickup/done', 303);
-      return refuse('sessionEnded', 409);
-    }
     const form = c.get('form');
     const csr = (form['csr'] ?? '').trim() !== '' ? (form['csr'] ?? '') : (form['csrFile'] ?? '');
+    if (draft?.stage === 'pickedUp') {
+      // The page script may be asking again for an answer it lost: the same key gets it.
+      const again = wantsJson && csr.trim() !== '' ? await pickedUpCertificateForCsr(ra, { applicationId: draft.applicationId, csr }) : undefined;
+      if (again?.ok === true) return c.json(issuedJson(again.value.certificate));
+      return wantsJson ? c.json({ error: text(c).doneIntro, code: 'pickedUp' }, 409) : c.redirect('/pickup/done', 303);
+    }
+    if (draft === undefined || draft.stage !== 'ready') return refuse('sessionEnded', 409);
     if (csr.trim() === '') return refuse('csrMissing', 400);
     const { applicationId, credentialId } = draft;
     const result = await pickUpCertificate({ ...ra, ca: deps.ca }, { applicationId, credentialId, csr });
@@ -185,12 +196,7 @@ export function pickupRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
     const { certificate } = result.value;
     setDraft(c, { stage: 'pickedUp', applicationId: draft.applicationId, certificateId: certificate.id });
     if (!wantsJson) return c.redirect('/pickup/done', 303);
-    return c.json({
-      certificate: base64(certificate.der),
-      chain: [base64(deps.ca.material.issuing.rawData), base64(deps.ca.material.root.rawData)],
-      serialNumber: certificate.serialNumber,
-      fileName: fileNameOf(certificate),
-    });
+    return c.json(issuedJson(certificate));
   });
 
   /** The certificate this session picked up (or signed in for after pickup): certificate only. */
