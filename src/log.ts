@@ -29,10 +29,12 @@ export function scrubError(serialized: unknown, depth = 0): unknown {
   if (typeof serialized !== 'object' || serialized === null || depth > 8) return serialized;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(serialized as Record<string, unknown>)) {
-    if (key === 'params' || key === 'parameters' || key === 'values') {
+    if (key === 'params' || key === 'parameters' || key === 'values' || key === 'detail' || key === 'where') {
+      // PostgreSQL's detail names the values too ("Key (email)=(…) already exists").
       out[key] = '[redacted]';
     } else if (typeof value === 'string' && (key === 'message' || key === 'stack')) {
-      out[key] = value.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]');
+      // Parameters may span lines (a PEM, a DER buffer): up to the stack's first frame.
+      out[key] = value.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/g, '\nparams: [redacted]');
     } else {
       out[key] = typeof value === 'object' ? scrubError(value, depth + 1) : value;
     }
