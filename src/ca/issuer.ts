@@ -5,6 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Result } from '../domain/result.js';
 import type { CaMaterial } from './bootstrap.js';
 import { certificateFields } from './certificate-fields.js';
+import { csrDerOf, type CsrInputProblem } from './csr-input.js';
 import { bytesEqual, toArrayBuffer, toHex } from './der.js';
 import { runLints } from './lints/subscriber-lints.js';
 import { parseTbs } from './lints/parsed-tbs.js';
@@ -184,7 +185,7 @@ async function signWithinLimits(
   throw new Error(`no free serial number after ${serialAttempts} random draws: the serial store is broken`);
 }
 
-export type CsrProblemCode = 'csr.malformed' | 'csr.keyNotAllowed' | 'csr.signatureInvalid';
+export type CsrProblemCode = CsrInputProblem | 'csr.keyNotAllowed' | 'csr.signatureInvalid';
 
 export interface ParsedCsr {
   /** DER SubjectPublicKeyInfo, ready for issueCertificate. */
@@ -193,15 +194,17 @@ export interface ParsedCsr {
 }
 
 /**
- * Reads a PKCS#10 request (PEM or DER) from pickup (SPEC §1.4), proves
+ * Reads a PKCS#10 request (PEM or DER, strictly: csr-input.ts) from pickup (SPEC §1.4), proves
  * possession by verifying its signature and refuses key types the profile does
  * not offer. The CSR's subject and extensions are ignored: the RA's vetted
  * data decides what the certificate says.
  */
 export async function parseCsr(input: string | ArrayBuffer | Uint8Array): Promise<Result<ParsedCsr, CsrProblemCode>> {
+  const der = csrDerOf(input instanceof ArrayBuffer ? new Uint8Array(input) : input);
+  if (!der.ok) return der;
   let csr: Pkcs10CertificateRequest;
   try {
-    csr = new Pkcs10CertificateRequest(typeof input === 'string' ? input : toArrayBuffer(input));
+    csr = new Pkcs10CertificateRequest(toArrayBuffer(der.value));
   } catch {
     // Undecodable input is an expected outcome for uploaded CSRs, reported as a code.
     return { ok: false, code: 'csr.malformed' };

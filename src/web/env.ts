@@ -5,7 +5,7 @@ import type { ReviewPolicy } from '../domain/review.js';
 import type { Site } from '../domain/site.js';
 import type { PasswordHasher } from '../ra/application-password.js';
 import type { Db } from '../store/db.js';
-import type { FormFields } from './form-guard.js';
+import type { FormFields, FormFiles } from './form-guard.js';
 import type { ConsoleSessionHandle } from './console/console-session.js';
 import type { SessionHandle } from './session.js';
 
@@ -39,6 +39,8 @@ export interface WebEnv {
     session: SessionHandle;
     /** The POST body's fields, read once by formGuard. */
     form: FormFields;
+    /** The POST body's files of ours (the CSR upload), as bytes. */
+    formFiles: FormFiles;
     /** Under /console only: the operator's session (web/console/console-session.ts). */
     consoleSession: ConsoleSessionHandle;
   };

@@ -18,8 +18,10 @@ export const FORM_VALUE_LIMIT = 4096;
 
 const fieldNamePattern = /^[A-Za-z0-9_]{1,64}$/;
 
-/** File inputs whose content is a field of ours, read as UTF-8 text: the CSR of the pickup upload. */
-const textFileFields: ReadonlySet<string> = new Set(['csrFile']);
+/** File inputs whose content is ours to read, as bytes: the CSR of the pickup upload (PEM or DER). */
+const fileFields: ReadonlySet<string> = new Set(['csrFile']);
+/** No file of ours is larger (a CSR is well under 8 KiB). */
+export const FORM_FILE_LIMIT_BYTES = 16 * 1024;
 
 /**
  * What PostgreSQL cannot store, as U+FFFD: NUL (text and jsonb refuse it) and lone
@@ -31,13 +33,14 @@ export function storableText(value: string): string {
 }
 
 export type FormFields = Readonly<Record<string, string>>;
+export type FormFiles = Readonly<Record<string, Uint8Array>>;
 
-type Parsed = { ok: true; fields: Record<string, string> } | { ok: false; status: 400 | 413 };
+type Parsed = { ok: true; fields: Record<string, string>; files: Record<string, Uint8Array> } | { ok: false; status: 400 | 413 };
 
 /**
  * The fields of a form body, our way: URL-encoded or multipart, first value of a repeated
- * field, strings only (files are no field of ours, but for the CSR file), storable text, bounded in number and
- * length. Any other content type carries no fields, so its CSRF token is missing.
+ * field, strings only (files are no field of ours, but for the CSR file, kept as bytes),
+ * storable text, bounded in number and length. Any other content type carries no fields, so its CSRF token is missing.
  */
 export async function readFormFields(request: Request): Promise<Parsed> {
   const contentType = request.headers.get('content-type') ?? '';
@@ -61,17 +64,23 @@ export async function readFormFields(request: Request): Promise<Parsed> {
     entries = [];
   }
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
+  const files: Record<string, Uint8Array> = Object.create(null) as Record<string, Uint8Array>;
   let count = 0;
   for (const [name, value] of entries) {
     count += 1;
     if (count > FORM_FIELD_LIMIT) return { ok: false, status: 413 };
-    if (!fieldNamePattern.test(name) || name in fields) continue;
-    const text = typeof value === 'string' ? value : textFileFields.has(name) ? await value.text() : undefined;
-    if (text === undefined) continue;
-    if (text.length > FORM_VALUE_LIMIT) return { ok: false, status: 413 };
-    fields[name] = storableText(text);
+    if (!fieldNamePattern.test(name) || name in fields || name in files) continue;
+    if (typeof value !== 'string') {
+      if (!fileFields.has(name)) continue;
+      if (value.size > FORM_FILE_LIMIT_BYTES) return { ok: false, status: 413 };
+      // An empty file input sends an empty part: no file chosen.
+      if (value.size > 0) files[name] = new Uint8Array(await value.arrayBuffer());
+      continue;
+    }
+    if (value.length > FORM_VALUE_LIMIT) return { ok: false, status: 413 };
+    fields[name] = storableText(value);
   }
-  return { ok: true, fields };
+  return { ok: true, fields, files };
 }
 
 /**
@@ -160,6 +169,7 @@ export function formGuard(
       return clientErrorPage(c, deps, 403);
     }
     c.set('form', parsed.fields);
+    c.set('formFiles', parsed.files);
     return next();
   };
 }

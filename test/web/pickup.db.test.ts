@@ -162,8 +162,22 @@ describe('pickup with a CSR of ones own (works without JavaScript)', () => {
     await client.get('/pickup/issue');
     expect(client.lastHtml).not.toContain('CSRの署名を検証できませんでした');
 
+    // A private key pasted along with the request is named, and nothing is issued.
+    await client.post('/pickup/issue', { csr: `${(await csrFor('P-256')).pem}\n-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n` });
+    expect(client.lastHtml).toContain('秘密鍵が含まれていたため');
     await client.post('/pickup/issue', {}, { files: { csrFile: { name: 'request.csr', content: (await csrFor('P-384')).pem } } });
     expect(client.lastRedirects).toEqual(['/pickup/done']);
+  });
+
+  it('reads a DER CSR file (.p10, .req) byte for byte', async () => {
+    const { code } = await approvedApplication('pickup-der-csr@example.jp');
+    const client = await signedIn(code);
+    const { pem, keys } = await csrFor('P-256');
+    const der = new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    await client.post('/pickup/issue', {}, { files: { csrFile: { name: 'request.p10', content: der } } });
+    expect(client.lastRedirects).toEqual(['/pickup/done']);
+    const certificate = new X509Certificate(await (await client.get('/pickup/certificate.pem')).text());
+    expect(new Uint8Array(certificate.publicKey.rawData)).toEqual(new Uint8Array(await webCrypto.subtle.exportKey('spki', keys.publicKey)));
   });
 });
 

@@ -195,7 +195,7 @@ export function readIssueAnswer(isOk: boolean, json: unknown): IssueOutcome {
  * failure (no answer, a broken answer, "busy") the page keeps its key and sends the same
  * CSR again, since the server may have issued for it: it answers that certificate again.
  */
-const keyRefusalCodes: ReadonlySet<string> = new Set(['csrMalformed', 'csrKeyNotAllowed', 'csrSignatureInvalid', 'keyRefused']);
+const keyRefusalCodes: ReadonlySet<string> = new Set(['csrMalformed', 'csrContainsPrivateKey', 'csrKeyNotAllowed', 'csrSignatureInvalid', 'keyRefused']);
 
 export function isKeyRefusal(outcome: IssueOutcome): boolean {
   return !outcome.ok && outcome.kind === 'refused' && keyRefusalCodes.has(outcome.code);

@@ -30,6 +30,7 @@ export type PickupProblemKey =
   | 'busy'
   | 'renewalNotAllowed'
   | 'refusedByCa'
+  | 'csrContainsPrivateKey'
   | 'keyRefused'
   | 'sessionEnded';
 
@@ -122,7 +123,8 @@ export const pickupText = {
     downloadChain: '中間CA証明書とルートCA証明書(PEM形式)',
     problems: {
       csrMissing: 'CSRを貼り付けるか、CSRファイルを選択してください。',
-      csrMalformed: 'CSRを読み取れませんでした。PEM形式のCSR(-----BEGIN CERTIFICATE REQUEST----- で始まるもの)を送信してください。',
+      csrMalformed: 'CSRを読み取れませんでした。CSRを1つだけ、PEM形式(-----BEGIN CERTIFICATE REQUEST----- で始まるもの)かDER形式で送信してください。',
+      csrContainsPrivateKey: '送信された内容に秘密鍵が含まれていたため、受け付けませんでした。秘密鍵は誰にも送らないでください。この鍵は安全ではなくなった可能性があるため、新しい鍵でCSRを作り直してください。',
       csrKeyNotAllowed: 'この種類の鍵には証明書を発行できません。RSA 2048ビット以上、ECDSA P-256/P-384、またはEd25519の鍵でCSRを作成してください。',
       csrSignatureInvalid: 'CSRの署名を検証できませんでした(鍵の所有を確認できません)。CSRを作り直してください。',
       busy: '別の画面で、この証明書コードの証明書を発行中です。しばらく待ってから、もう一度お試しください。',
@@ -235,7 +237,8 @@ export const pickupText = {
     downloadChain: 'Issuing and root CA certificates (PEM)',
     problems: {
       csrMissing: 'Paste a CSR or choose a CSR file.',
-      csrMalformed: 'The CSR could not be read. Send a PEM CSR (starting with -----BEGIN CERTIFICATE REQUEST-----).',
+      csrMalformed: 'The CSR could not be read. Send one CSR, as PEM (starting with -----BEGIN CERTIFICATE REQUEST-----) or DER.',
+      csrContainsPrivateKey: 'What you sent contains a private key, so we did not accept it. Never send a private key to anyone. Treat this key as no longer safe: make a new key and a new CSR.',
       csrKeyNotAllowed: 'We cannot certify this kind of key. Make the CSR with an RSA key of 2048 bits or more, an ECDSA P-256/P-384 key, or an Ed25519 key.',
       csrSignatureInvalid: 'The CSR’s signature does not verify (we cannot confirm you hold the key). Please make the CSR again.',
       busy: 'The certificate of this code is being issued in another window. Please wait a moment and try again.',

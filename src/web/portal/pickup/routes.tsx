@@ -25,6 +25,8 @@ function problemOf(code: PickupIssueRefusal): PickupProblemKey {
   switch (code) {
     case 'csr.malformed':
       return 'csrMalformed';
+    case 'csr.containsPrivateKey':
+      return 'csrContainsPrivateKey';
     case 'csr.keyNotAllowed':
       return 'csrKeyNotAllowed';
     case 'csr.signatureInvalid':
@@ -170,15 +172,16 @@ export function pickupRoutes(deps: WebDeps, extras: { maintenanceNotice: (c: Con
       return c.redirect(draft === undefined ? '/pickup' : pathOfStage[draft.stage], 303);
     };
     const form = c.get('form');
-    const csr = (form['csr'] ?? '').trim() !== '' ? (form['csr'] ?? '') : (form['csrFile'] ?? '');
+    const pasted = form['csr'] ?? '';
+    const csr: string | Uint8Array = pasted.trim() !== '' ? pasted : (c.get('formFiles')['csrFile'] ?? '');
     if (draft?.stage === 'pickedUp') {
       // The page script may be asking again for an answer it lost: the same key gets it.
-      const again = wantsJson && csr.trim() !== '' ? await pickedUpCertificateForCsr(ra, { applicationId: draft.applicationId, csr }) : undefined;
+      const again = wantsJson && csr.length > 0 ? await pickedUpCertificateForCsr(ra, { applicationId: draft.applicationId, csr }) : undefined;
       if (again?.ok === true) return c.json(issuedJson(again.value.certificate));
       return wantsJson ? c.json({ error: text(c).doneIntro, code: 'pickedUp' }, 409) : c.redirect('/pickup/done', 303);
     }
     if (draft === undefined || draft.stage !== 'ready') return refuse('sessionEnded', 409);
-    if (csr.trim() === '') return refuse('csrMissing', 400);
+    if (csr.length === 0 || (typeof csr === 'string' && csr.trim() === '')) return refuse('csrMissing', 400);
     const { applicationId, credentialId } = draft;
     const result = await pickUpCertificate({ ...ra, ca: deps.ca }, { applicationId, credentialId, csr });
     if (!result.ok) {
