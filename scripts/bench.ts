@@ -5,6 +5,8 @@
  *
  *   npm run bench                 # defaults
  *   BENCH_REQUESTS=5000 npm run bench
+ *
+ * Then issuance against `openssl ca` (scripts/bench-issuance.ts; BENCH_CSRS, BENCH_ISSUANCE_*).
  */
 import 'reflect-metadata';
 import { randomInt } from 'node:crypto';
@@ -22,6 +24,7 @@ import { insertCoupons } from '../src/store/coupon-store.js';
 import { submitApplication } from '../src/ra/submit-application.js';
 import { PasswordHasher } from '../src/ra/application-password.js';
 import { validForm } from '../test/domain/input/fixtures.js';
+import { benchIssuance, issuanceBenchOptionsFrom } from './bench-issuance.js';
 import { freePort } from '../test/support/server.js';
 import { testSite } from '../test/support/site.js';
 
@@ -111,3 +114,6 @@ try {
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
+
+// Certificates per second through parseCsr + issueCertificate, and through openssl ca.
+await benchIssuance(issuanceBenchOptionsFrom(process.env));
