@@ -154,7 +154,9 @@ async function expectOpensslReads(path: string, fixture: Fixture, format: Pkcs12
   for (const line of expectedInfo[format](iterations)) {
     expect(info).toContain(line);
   }
-  expect(info).not.toMatch(/RC2|RC4|40-bit/i);
+  // The algorithm lines only: base64 inside the PEM blocks can spell "RC4" by chance.
+  const outsidePem = info.replace(/-----BEGIN [^-]+-----[\s\S]*?-----END [^-]+-----/g, '');
+  expect(outsidePem).not.toMatch(/RC2|RC4|40-bit/i);
   expect(info.match(/^Certificate bag$/gm)).toHaveLength(2);
   expect(info.match(/^Shrouded Keybag: /gm)).toHaveLength(1);
 
