@@ -17,6 +17,11 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Where relying parties fetch CA certificates, CRLs and OCSP, written into every certificate:
+   * plain http (S/MIME BR 7.1.2.3), an origin on a host outside HSTS. Default: PUBLIC_URL as http.
+   */
+  PKI_BASE_URL: z.string().optional(),
   /** The CA's certificates and encrypted keys; default DATA_DIR/ca. Shared by every process on one database. */
   CA_DIR: z.string().min(1).optional(),
   CA_KEY_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -61,6 +66,8 @@ export interface Config {
   caDir: string;
   databaseUrl: string | undefined;
   publicUrl: string;
+  /** The origin the /pki URLs in certificates start with: http only (PKI_BASE_URL). */
+  pkiBaseUrl: string;
   /** Cookies get Secure and the __Host- prefix unless the site is plain http off loopback. */
   isSecureCookie: boolean;
   caKeyPassphrase: string | undefined;
@@ -98,6 +105,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   const publicUrl = (e.PUBLIC_URL ?? `http://${hostForUrl(e.HOST)}:${e.PORT}`).replace(/\/+$/, '');
   if (!URL.canParse(publicUrl)) return { ok: false, problems: [`HOST: ${e.HOST} cannot be part of an address; set PUBLIC_URL`] };
   const url = new URL(publicUrl);
+  const pkiBaseUrl = pkiBaseUrlFrom(e.PKI_BASE_URL, publicUrl);
+  if (!pkiBaseUrl.ok) return { ok: false, problems: [pkiBaseUrl.problem] };
   const isLoopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   const isListeningOnLoopback = ['localhost', '127.0.0.1', '::1'].includes(e.HOST);
   const site: Site = {
@@ -121,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       caDir: path.resolve(e.CA_DIR ?? path.join(e.DATA_DIR, 'ca')),
       databaseUrl: e.DATABASE_URL,
       publicUrl,
+      pkiBaseUrl: pkiBaseUrl.value,
       isSecureCookie: url.protocol === 'https:' || isLoopback,
       caKeyPassphrase: e.CA_KEY_PASSPHRASE,
       site,
@@ -142,6 +152,27 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       isDemoDataEnabled: (e.DEMO_DATA ?? (e.DATABASE_URL === undefined ? '1' : '0')) === '1',
     },
   };
+}
+
+/**
+ * PKI_BASE_URL, or PUBLIC_URL with http (what certificates named before the setting
+ * existed). Relying parties fetch CRLs and OCSP without TLS (S/MIME BR 7.1.2.3: http
+ * only; RFC 5280 4.2.1.13 and RFC 6960 A.1 forbid circular TLS dependencies), so https
+ * is refused, and so is a path: the /pki/… paths are added to the origin.
+ */
+function pkiBaseUrlFrom(setting: string | undefined, publicUrl: string): { ok: true; value: string } | { ok: false; problem: string } {
+  if (setting === undefined) return { ok: true, value: publicUrl.replace(/^https:/, 'http:') };
+  const trimmed = setting.trim().replace(/\/+$/, '');
+  if (!URL.canParse(trimmed)) return { ok: false, problem: `PKI_BASE_URL: ${JSON.stringify(setting)} is not a URL; set an http:// origin such as http://pki.example.jp` };
+  const url = new URL(trimmed);
+  if (url.protocol === 'https:') {
+    return { ok: false, problem: 'PKI_BASE_URL: must be plain http://, not https:// (S/MIME BR 7.1.2.3: relying parties fetch CRLs and OCSP without TLS; keep its host outside HSTS)' };
+  }
+  if (url.protocol !== 'http:') return { ok: false, problem: `PKI_BASE_URL: must be an http:// URL, not ${url.protocol}` };
+  if (url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    return { ok: false, problem: 'PKI_BASE_URL: must be an origin only (http://host[:port]), without user, path, query or fragment: /pki/… is added to it' };
+  }
+  return { ok: true, value: url.origin };
 }
 
 /** A listening address as the host part of a URL: IPv6 in brackets, the wildcards as loopback. */

@@ -8,6 +8,7 @@ import { migrateDatabase, openDatabase, type Database, type DatabaseTarget } fro
 import { embeddedServerUrl, isEmbeddedServerRunning, publishEmbeddedDatabase } from './store/embedded-server.js';
 import type { PGlite } from '@electric-sql/pglite';
 import { deliverMailJob } from './jobs/deliver-mail.js';
+import { publishCrlJob } from './jobs/publish-crl.js';
 import { startJobs, type JobHandlers } from './jobs/queue.js';
 import { openServiceCa } from './ca/service-ca.js';
 import type { IssuingCa } from './ca/issuing-ca.js';
@@ -19,6 +20,7 @@ import { deleteExpiredSessions } from './store/session-store.js';
 import { deleteExpiredConsoleSessions } from './store/operator-store.js';
 import { smtpTransport } from './mail/smtp.js';
 import { finaliseDueApplications } from './ra/finalise-applications.js';
+import { publishDueCrls } from './ra/publish-crl.js';
 import { PasswordHasher } from './ra/application-password.js';
 import type { RaDeps } from './ra/deps.js';
 import { loadOrCreateSecret } from './store/secret-store.js';
@@ -140,7 +142,7 @@ export async function startServer(config: Config, deps: { database: Database; cl
 }
 
 /** What the background jobs do (STYLE §5: each only catches up with the clock). */
-export function backgroundJobs(config: Config, database: Database, clock: Clock, log: Logger, passwords: PasswordHasher): JobHandlers {
+export function backgroundJobs(config: Config, database: Database, clock: Clock, log: Logger, passwords: PasswordHasher, ca: IssuingCa): JobHandlers {
   const ra: RaDeps = { db: database.db, clock, log, site: config.site, passwords, review: config.review };
   const smtpUrl = config.smtpUrl;
   return {
@@ -158,6 +160,7 @@ export function backgroundJobs(config: Config, database: Database, clock: Clock,
       smtpUrl === undefined
         ? () => Promise.resolve()
         : deliverMailJob({ db: database.db, clock, log, transport: smtpTransport(smtpUrl), from: config.mailFrom }),
+    'publish-crl': publishCrlJob({ db: database.db, clock, log, ca }),
   };
 }
 
@@ -169,16 +172,19 @@ export interface Serving {
 }
 
 /** `certdesk serve`: database (published on its socket when embedded), CA, demo data on first start, jobs, web. */
-export async function runService(config: Config, clock: Clock, log: Logger): Promise<Serving> {
+export async function runService(config: Config, clock: Clock, log: Logger, env: Readonly<Record<string, string | undefined>> = {}): Promise<Serving> {
   const serving = await openServingDatabase(config, log);
   const { database } = serving;
-  const ca = await openServiceCa(config, clock, log);
+  // env: where a PKCS#11 token's PIN is read from (the variable ca.json names).
+  const ca = await openServiceCa(config, clock, log, env);
   await bindDatabaseToCa(database.db, ca.material, clock.now());
   // One hasher for the process: every argon2 computation waits its turn here (issue #6 defect 6).
   const passwords = new PasswordHasher();
   const isFirstStart = (await countCertificates(database.db)) === 0;
   const demo = isFirstStart && config.isDemoDataEnabled ? await loadDemoData({ db: database.db, clock, log, passwords, ca, dataDir: config.dataDir }) : undefined;
-  const jobs = await startJobs({ database: serving.jobDatabase, log, handlers: backgroundJobs(config, database, clock, log, passwords) });
+  // Relying parties find a current CRL from the first request on (S/MIME BR 4.9.7); the job keeps it so.
+  await publishDueCrls({ db: database.db, clock, log, ca });
+  const jobs = await startJobs({ database: serving.jobDatabase, log, handlers: backgroundJobs(config, database, clock, log, passwords, ca) });
   const server = await startServer(config, { database, clock, log, passwords, ca });
   return {
     url: server.url,
@@ -187,6 +193,7 @@ export async function runService(config: Config, clock: Clock, log: Logger): Pro
       await server.close();
       await jobs.stop();
       await serving.close();
+      await ca.material.close();
     },
   };
 }

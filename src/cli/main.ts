@@ -38,7 +38,7 @@ program
   .action(async () => {
     const config = configOrExit();
     const log = createLogger(config.logLevel);
-    const server = await runService(config, systemClock, log);
+    const server = await runService(config, systemClock, log, process.env);
     const demo = server.demo;
     const lines = [
       '',
@@ -77,7 +77,7 @@ program
     const config = configOrExit();
     const log = createLogger(options.json ? 'warn' : config.logLevel, pino.destination(2));
     const database = await openMigratedDatabase(config, log);
-    const ca = await openServiceCa(config, systemClock, log);
+    const ca = await openServiceCa(config, systemClock, log, process.env);
     const demo = await loadDemoData({ db: database.db, clock: systemClock, log, passwords: new PasswordHasher(), ca, dataDir: config.dataDir });
     await database.close();
     if (options.json) {
@@ -106,7 +106,7 @@ registerAuditCommands(program, openCommandContext);
 registerCouponCommands(program, openCommandContext);
 registerCaCommands(program, () => {
   const config = configOrExit();
-  return { config, clock: systemClock, log: createLogger(config.logLevel, pino.destination(2)) };
+  return { config, clock: systemClock, log: createLogger(config.logLevel, pino.destination(2)), env: process.env };
 });
 
 try {

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
  * every process restarts; an in-process ticker asks for one sooner, and pg-boss's
  * singleton keys keep that to one queued job per queue.
  */
-export const jobNames = ['finalise-applications', 'deliver-mail', 'purge-expired'] as const;
+export const jobNames = ['finalise-applications', 'deliver-mail', 'purge-expired', 'publish-crl'] as const;
 export type JobName = (typeof jobNames)[number];
 export type JobHandlers = Record<JobName, () => Promise<void>>;
 

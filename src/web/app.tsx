@@ -25,7 +25,10 @@ import { cancelRoutes } from './portal/cancel/routes.js';
 import { helpRoutes } from './portal/help/routes.js';
 import { newApplicationRoutes } from './portal/new-application/routes.js';
 import { pickupRoutes } from './portal/pickup/routes.js';
+import { pkiRoutes } from './pki/routes.js';
+import { isNoneMatchSatisfied } from './etag.js';
 import { renewalRoutes } from './portal/renewal/routes.js';
+import { revokeRoutes } from './portal/revoke/routes.js';
 import { limitRoutes } from './portal/limits.js';
 import { sessionRoutes } from './portal/session-routes.js';
 import { statusRoutes } from './portal/status/routes.js';
@@ -69,6 +72,10 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
     }),
   );
 
+  // Relying parties' URLs (CA certificates, CRLs, OCSP): before the method check, the caches,
+  // the maintenance gate, sessions and form tokens, none of which applies to them.
+  app.route('/pki', pkiRoutes(deps));
+
   app.use(async (c, next) => {
     if (allowedMethods.includes(c.req.method)) return next();
     c.header('Allow', allowedMethods.join(', '));
@@ -84,7 +91,7 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   app.get('/static/pickup.js', async (c) => {
     const bundle = await buildClientBundle();
     c.header('ETag', bundle.etag);
-    if (c.req.header('if-none-match') === bundle.etag) return c.body(null, 304);
+    if (isNoneMatchSatisfied(c.req.header('if-none-match'), bundle.etag)) return c.body(null, 304);
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     return c.body(bundle.code);
   });
@@ -124,6 +131,7 @@ export function createApp(deps: WebDeps): Hono<WebEnv> {
   app.route('/cancel', cancelRoutes(deps, { maintenanceNotice: notice }));
   app.route('/status', statusRoutes(deps));
   app.route('/pickup', pickupRoutes(deps, { maintenanceNotice: notice }));
+  app.route('/revoke', revokeRoutes(deps));
   app.route('/session', sessionRoutes(deps));
   app.route('/', limitRoutes(deps));
   app.route('/help', helpRoutes(deps));

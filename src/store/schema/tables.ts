@@ -181,6 +181,8 @@ export const certificates = pgTable(
     uniqueIndex('certificates_code_hash_key').on(t.certificateCodeHash),
     index('certificates_not_after_idx').on(t.notAfter),
     index('certificates_spki_sha256_idx').on(t.spkiSha256),
+    // What the CRL lists (migration 0010).
+    index('certificates_revoked_idx').on(t.serialNumber).where(sql`status = 'revoked'`),
   ],
 );
 
@@ -448,4 +450,35 @@ export const caCertificates = pgTable('ca_certificates', {
   subject: text('subject').notNull(),
   der: bytea('der').notNull(),
   registeredAt: instant('registered_at').notNull(),
+});
+
+/**
+ * The CRLs relying parties fetch (S/MIME BR 4.9.7), one row per CA: lastNumber hands out
+ * CRL numbers (each taken in its own committed statement, so no two processes ever sign
+ * the same one), and number … entryCount hold the newest CRL published, replaced only by
+ * one with a higher number (migration 0010).
+ */
+export const crlState = pgTable(
+  'crl_state',
+  {
+    role: text('role', { enum: ['root', 'issuing'] }).primaryKey(),
+    lastNumber: bigint('last_number', { mode: 'number' }).notNull(),
+    number: bigint('number', { mode: 'number' }),
+    thisUpdate: instant('this_update'),
+    nextUpdate: instant('next_update'),
+    der: bytea('der'),
+    /** How many certificates it lists: fewer than are revoked means a revocation is not in it yet. */
+    entryCount: integer('entry_count'),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [check('crl_state_role', sql`${t.role} in ('root', 'issuing')`), check('crl_state_number_handed_out', sql`${t.number} is null or ${t.number} <= ${t.lastNumber}`)],
+);
+
+/** Delegated OCSP responder certificates (RFC 6960 4.2.2.2): one per serving process and key, for the record. */
+export const ocspResponders = pgTable('ocsp_responders', {
+  serialNumber: text('serial_number').primaryKey(),
+  der: bytea('der').notNull(),
+  notBefore: instant('not_before').notNull(),
+  notAfter: instant('not_after').notNull(),
+  createdAt: instant('created_at').notNull(),
 });

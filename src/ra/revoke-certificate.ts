@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { certificateFields } from '../ca/certificate-fields.js';
+import { toHex } from '../ca/der.js';
+import { fail, ok, type Result } from '../domain/result.js';
+import { isSubscriberRevocationReason, type SubscriberRevocationReason } from '../domain/revocation-reason.js';
+import { appendAudit } from '../store/audit-store.js';
+import { revokeCertificate as markCertificateRevoked } from '../store/certificate-store.js';
+import { lockCertificateForRevocation, recordCompromisedKey } from '../store/revocation-store.js';
+import type { CaDeps } from './ca-signing.js';
+import { publishIssuingCrl } from './publish-crl.js';
+
+export interface RevokeCertificateInput {
+  readonly certificateId: string;
+  /** An RFC 5280 CRLReason name; only subscriberRevocationReasons are accepted. */
+  readonly reason: string;
+  /** Who asks, as the audit log names actors: `operator:<id>`, `subscriber:<id>`, `cli`. */
+  readonly actor: string;
+  /** When the certificate counts as revoked (the CRL's revocationDate); not after now. */
+  readonly at: Date;
+}
+
+export interface RevokedCertificate {
+  readonly certificateId: string;
+  readonly serialNumber: string;
+  readonly revokedAt: Date;
+  readonly reason: SubscriberRevocationReason;
+  /** The CRL that lists it; undefined when its publication failed (the CRL job publishes it within a minute). */
+  readonly crlNumber: number | undefined;
+}
+
+export type RevokeCertificateCode =
+  | 'revocation.certificateNotFound'
+  | 'revocation.alreadyRevoked'
+  | 'revocation.reasonNotAllowed'
+  | 'revocation.timeInFuture';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Revokes a subscriber certificate (SPEC 2, S/MIME BR 4.9). One transaction marks it
+ * revoked, records its key as compromised when that is the reason (S/MIME BR 6.1.1.3: it
+ * is never certified again) and appends the audit entry; then the issuing CRL is
+ * published at once. OCSP reads the status from the database, so its next answer says
+ * revoked too: the revocation is public within seconds (S/MIME BR 4.9.1.1: 24 hours).
+ */
+export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateInput): Promise<Result<RevokedCertificate, RevokeCertificateCode>> {
+  // Step 1: what may be asked.
+  if (!isSubscriberRevocationReason(input.reason)) return fail('revocation.reasonNotAllowed');
+  const reason = input.reason;
+  const now = deps.clock.now();
+  if (input.at.getTime() > now.getTime()) return fail('revocation.timeInFuture');
+  if (!uuidPattern.test(input.certificateId)) return fail('revocation.certificateNotFound');
+  const revokedAt = new Date(Math.floor(input.at.getTime() / 1000) * 1000);
+
+  // Step 2: one transaction for the state change, the key history and the audit entry.
+  const outcome = await deps.db.transaction(async (tx): Promise<Result<{ serialNumber: string }, RevokeCertificateCode>> => {
+    const target = await lockCertificateForRevocation(tx, input.certificateId);
+    if (target === undefined) return fail('revocation.certificateNotFound');
+    if (target.status === 'revoked') return fail('revocation.alreadyRevoked');
+    await markCertificateRevoked(tx, target.id, revokedAt, reason);
+    // Rows from before migration 0009 have no spki_sha256: the same hash, from the certificate.
+    const spkiSha256 = target.spkiSha256 ?? toHex(new Uint8Array(createHash('sha256').update(certificateFields(target.der).subjectPublicKeyInfo).digest()));
+    if (reason === 'keyCompromise') {
+      await recordCompromisedKey(tx, { spkiSha256, reason: 'keyCompromise', recordedAt: now, source: `revocation:${target.id}` });
+    }
+    await appendAudit(tx, {
+      at: now,
+      actor: input.actor,
+      action: 'certificate.revoked',
+      subjectType: 'certificate',
+      subjectId: target.id,
+      before: { status: 'valid' },
+      after: { status: 'revoked', serialNumber: target.serialNumber, revokedAt: revokedAt.toISOString(), reason, ...(reason === 'keyCompromise' ? { compromisedKey: spkiSha256 } : {}) },
+    });
+    return ok({ serialNumber: target.serialNumber });
+  });
+  if (!outcome.ok) return outcome;
+
+  // Step 3: a CRL that lists it, after the commit (publish-crl.ts explains why that order).
+  let crlNumber: number | undefined;
+  try {
+    crlNumber = (await publishIssuingCrl(deps)).crlNumber;
+  } catch (error) {
+    // The revocation stands; the CRL job sees a CRL that lists too few and publishes again.
+    deps.log.error({ err: error, event: 'crl.publishFailed', certificateId: input.certificateId }, 'revoked, but the CRL could not be published yet');
+  }
+  deps.log.info({ event: 'certificate.revoked', certificateId: input.certificateId, serialNumber: outcome.value.serialNumber, reason, crlNumber }, 'certificate revoked');
+  return ok({ certificateId: input.certificateId, serialNumber: outcome.value.serialNumber, revokedAt, reason, crlNumber });
+}
