@@ -27,7 +27,7 @@ export const lookupLimits: LookupLimits = {
   failuresPerSubject: { max: 50, windowMs: 60 * MINUTE },
 };
 
-export type LookupPurpose = 'renewal' | 'cancel' | 'status' | 'pickup';
+export type LookupPurpose = 'renewal' | 'cancel' | 'status' | 'pickup' | 'revoke';
 
 export interface LookupAttempt {
   purpose: LookupPurpose;

@@ -48,6 +48,7 @@ export const Layout: FC<{ frame: PageFrame; title: string; scripts?: readonly st
               <li><a href="/pickup">{t.navPickup}</a></li>
               <li><a href="/cancel">{t.navCancel}</a></li>
               <li><a href="/status">{t.navStatus}</a></li>
+              <li><a href="/revoke">{t.navRevoke}</a></li>
               <li><a href="/help">{t.navHelp}</a></li>
               <li>
                 <a href={switchHref} lang={t.switchLanguageLang} hreflang={t.switchLanguageLang}>

@@ -30,6 +30,7 @@ export interface PortalSession {
   cancel?: unknown;
   status?: unknown;
   pickup?: unknown;
+  revoke?: unknown;
   /** Values sealed with a key only the visitor's cookie holds (see SessionHandle.seal). */
   sealed?: Record<string, string>;
 }

@@ -10,7 +10,7 @@ export type LimitKind = (typeof limitKinds)[number];
 const defaultRetryAfterSeconds: Record<LimitKind, number> = { lookup: 900, cancelLookup: 900, coupon: 3600, submission: 3600, sessions: 3600 };
 
 /** Where each flow starts again. */
-const flowStarts = ['/renew', '/new', '/cancel', '/status', '/pickup'] as const;
+const flowStarts = ['/renew', '/new', '/cancel', '/status', '/pickup', '/revoke'] as const;
 type FlowStart = (typeof flowStarts)[number];
 const asFlowStart = (value: string | undefined): FlowStart => flowStarts.find((f) => f === value) ?? '/renew';
 

@@ -40,3 +40,11 @@ export const LookupField: FC<{
     </div>
   </div>
 );
+
+/** A problem said at the top of a step, where a screen reader hears it first. */
+export const ProblemBox: FC<{ message: string | undefined }> = ({ message }) =>
+  message === undefined ? null : (
+    <div class="error-summary" role="alert">
+      <p class="strong">{message}</p>
+    </div>
+  );

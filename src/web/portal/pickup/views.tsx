@@ -3,19 +3,12 @@ import type { IssuedCertificateRow } from '../../../store/pickup-store.js';
 import { formatInstant } from '../../format.js';
 import { Layout, PageHeading, type PageFrame } from '../../layout.js';
 import { Item } from '../confirmation-table.js';
-import { Csrf, LookupField } from '../lookup-fields.js';
+import { Csrf, LookupField, ProblemBox } from '../lookup-fields.js';
 import { pickupText, type PickupProblemKey } from './messages.js';
 
 type Text = (typeof pickupText)['ja' | 'en'];
 const textOf = (frame: PageFrame): Text => pickupText[frame.lang];
 
-/** A problem said at the top of a step, where a screen reader hears it first. */
-const ProblemBox: FC<{ message: string | undefined }> = ({ message }) =>
-  message === undefined ? null : (
-    <div class="error-summary" role="alert">
-      <p class="strong">{message}</p>
-    </div>
-  );
 
 /** Step 1: the certificate code and the application password (uniform answer on any mismatch). */
 export const SignInPage: FC<{ frame: PageFrame; csrf: string; isNotFound: boolean; problem?: PickupProblemKey | undefined; notice?: Child }> = ({
