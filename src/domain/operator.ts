@@ -5,13 +5,14 @@
 export const operatorRoles = ['reviewer', 'admin'] as const;
 export type OperatorRole = (typeof operatorRoles)[number];
 
-export const consoleActions = ['review', 'viewCertificates', 'manageCoupons', 'manageMaintenance', 'viewMail', 'resendMail', 'viewAudit'] as const;
+export const consoleActions = ['review', 'viewCertificates', 'revokeCertificates', 'manageCoupons', 'manageMaintenance', 'viewMail', 'resendMail', 'viewAudit'] as const;
 export type ConsoleAction = (typeof consoleActions)[number];
 
 const permissions: Record<OperatorRole, readonly ConsoleAction[]> = {
-  // Reviewers vet applications and look certificates up; nothing that changes money-like
-  // things (coupons), the service (maintenance) or other people's mail.
-  reviewer: ['review', 'viewCertificates'],
+  // Reviewers vet applications, look certificates up and revoke them (a compromised key
+  // cannot wait for an admin); nothing that changes money-like things (coupons), the
+  // service (maintenance) or other people's mail.
+  reviewer: ['review', 'viewCertificates', 'revokeCertificates'],
   admin: consoleActions,
 };
 

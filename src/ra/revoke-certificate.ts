@@ -17,6 +17,8 @@ export interface RevokeCertificateInput {
   readonly actor: string;
   /** When the certificate counts as revoked (the CRL's revocationDate); not after now. */
   readonly at: Date;
+  /** What the operator wrote down (kept in the audit entry only). */
+  readonly note?: string;
 }
 
 export interface RevokedCertificate {
@@ -70,7 +72,14 @@ export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateIn
       subjectType: 'certificate',
       subjectId: target.id,
       before: { status: 'valid' },
-      after: { status: 'revoked', serialNumber: target.serialNumber, revokedAt: revokedAt.toISOString(), reason, ...(reason === 'keyCompromise' ? { compromisedKey: spkiSha256 } : {}) },
+      after: {
+        status: 'revoked',
+        serialNumber: target.serialNumber,
+        revokedAt: revokedAt.toISOString(),
+        reason,
+        ...(reason === 'keyCompromise' ? { compromisedKey: spkiSha256 } : {}),
+        ...(input.note !== undefined ? { note: input.note } : {}),
+      },
     });
     return ok({ serialNumber: target.serialNumber });
   });

@@ -1,3 +1,5 @@
+import 'reflect-metadata';
+import { X509Crl } from '@peculiar/x509';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCouponNumber, makeCouponNumber } from '../../src/domain/input/registration.js';
@@ -7,7 +9,7 @@ import { checkPickupCredential } from '../../src/ra/pickup-credential.js';
 import { changeClaim } from '../../src/ra/review-application.js';
 import { totpCodeAt } from '../../src/ra/totp-codes.js';
 import { insertCoupons } from '../../src/store/coupon-store.js';
-import { applications, coupons, outboxMessages, subscribers } from '../../src/store/schema/tables.js';
+import { applications, auditLog, certificates, coupons, outboxMessages, subscribers } from '../../src/store/schema/tables.js';
 import { validForm } from '../domain/input/fixtures.js';
 import { enrolOperator, type Operator } from '../support/console.js';
 import { PortalClient } from '../support/portal-client.js';
@@ -399,5 +401,38 @@ describe('coupons in the console', () => {
     await reviewer.client.get('/console/queue');
     const res = await reviewer.client.post('/console/coupons/batches', { partner: 'x', count: '1', product: 'class2-standard', expiresOn: '2027-03-31' }, { follow: false });
     expect(res.status).toBe(403);
+  });
+});
+
+describe('revocation in the console', () => {
+  it('revokes a certificate with a reason and a note: audited with the operator, listed in the next CRL', async () => {
+    await reviewer.signIn();
+    const s = demoSubscriber(world, 'renewable-expiring');
+    const [row] = await world.database.db.select().from(certificates).where(eq(certificates.email, s.email));
+    await reviewer.client.get(`/console/certificates/${row!.id}`);
+    expect(reviewer.client.lastHtml).toContain('失効させる');
+    expect(reviewer.client.lastHtml).not.toContain('value="certificateHold"');
+
+    // Without a note and the confirmation nothing happens.
+    await reviewer.client.post(`/console/certificates/${row!.id}/revoke`, { reason: 'privilegeWithdrawn' });
+    expect(reviewer.client.lastHtml).toContain('記録を入力し、確認にチェックを入れてください');
+    await reviewer.client.post(`/console/certificates/${row!.id}/revoke`, { reason: 'certificateHold', note: '保留', confirm: '1' });
+    expect(reviewer.client.lastHtml).toContain('失効の理由を選んでください');
+    const [still] = await world.database.db.select().from(certificates).where(eq(certificates.id, row!.id));
+    expect(still?.status).toBe('valid');
+
+    await reviewer.client.post(`/console/certificates/${row!.id}/revoke`, { reason: 'privilegeWithdrawn', note: '利用規約違反(問い合わせ #123)', confirm: '1' });
+    expect(reviewer.client.lastHtml).toContain('失効させました');
+    expect(reviewer.client.lastHtml).not.toContain('action="/console/certificates/' + row!.id + '/revoke"');
+    const [revoked] = await world.database.db.select().from(certificates).where(eq(certificates.id, row!.id));
+    expect(revoked).toMatchObject({ status: 'revoked', revocationReason: 'privilegeWithdrawn' });
+    const [audit] = await world.database.db.select().from(auditLog).where(and(eq(auditLog.subjectId, row!.id), eq(auditLog.action, 'certificate.revoked')));
+    expect(audit?.actor).toMatch(/^operator:[0-9a-f-]{36}$/);
+    expect(audit?.after).toMatchObject({ reason: 'privilegeWithdrawn', note: '利用規約違反(問い合わせ #123)' });
+    const crl = new X509Crl(new Uint8Array(await (await world.app.request('/pki/issuing-ca.crl')).arrayBuffer()));
+    expect(crl.entries.map((e) => e.serialNumber.toLowerCase())).toContain(row!.serialNumber.toLowerCase());
+
+    await reviewer.client.post(`/console/certificates/${row!.id}/revoke`, { reason: 'keyCompromise', note: 'again', confirm: '1' });
+    expect(reviewer.client.lastHtml).toContain('この証明書はすでに失効しています');
   });
 });

@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
+import { can } from '../../../domain/operator.js';
+import { subscriberRevocationReasons } from '../../../domain/revocation-reason.js';
+import { revokeCertificate } from '../../../ra/revoke-certificate.js';
+import { raDepsOf } from '../../request.js';
+import { Csrf } from '../../portal/lookup-fields.js';
 import { canonicalCertificateCode } from '../../../domain/certificate-code.js';
 import { hashCertificateCode } from '../../../ra/find-renewable-certificates.js';
 import { findCertificateDetail, listRenewalChain, searchCertificates, type CertificateListRow } from '../../../store/certificate-store.js';
 import type { Lang, WebDeps, WebEnv } from '../../env.js';
 import { formatDay, formatInstant } from '../../format.js';
-import { consoleFrameOf, requireAction } from '../console-app.js';
+import { consoleFrameOf, operatorOf, requireAction } from '../console-app.js';
 import { ConsoleLayout } from '../layout.js';
 import { consoleText } from '../messages.js';
 
@@ -74,8 +79,15 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
     const certificate = isUuid(id) ? await findCertificateDetail(deps.db, id) : undefined;
     if (certificate === undefined) return c.notFound();
     const chain = await listRenewalChain(deps.db, id);
+    const flashes = {
+      revoked: { kind: 'ok' as const, text: t.revokeDone },
+      revokedCrlLater: { kind: 'ok' as const, text: t.revokeDoneCrlLater },
+      ...Object.fromEntries(Object.entries(t.revokeRefused).map(([code, text]) => [code, { kind: 'error' as const, text }])),
+    };
+    const frame = consoleFrameOf(c, deps, 'certificates', flashes);
+    const mayRevoke = certificate.status === 'valid' && can(operatorOf(c).role, 'revokeCertificates');
     return c.html(
-      <ConsoleLayout frame={consoleFrameOf(c, deps, 'certificates')} title={`${t.certificateTitle} ${certificate.serialNumber.slice(0, 16)}…`}>
+      <ConsoleLayout frame={frame} title={`${t.certificateTitle} ${certificate.serialNumber.slice(0, 16)}…`}>
         <div class="panel">
           <dl class="facts">
             <dt>{t.colSerial}</dt>
@@ -105,10 +117,52 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
             )}
           </dl>
         </div>
+        {mayRevoke && (
+          <div class="panel">
+            <h2>{t.revokeHeading}</h2>
+            <form method="post" action={`/console/certificates/${id}/revoke`} class="field">
+              <Csrf token={frame.csrf} />
+              <div class="field">
+                <label for="reason">{t.revokeReason}</label>
+                <select id="reason" name="reason" required>
+                  <option value="">{t.revokeChooseReason}</option>
+                  {subscriberRevocationReasons.map((r) => (
+                    <option value={r}>{t.revokeReasons[r]}</option>
+                  ))}
+                </select>
+              </div>
+              <div class="field">
+                <label for="note">{t.revokeNote}</label>
+                <textarea id="note" name="note" rows={3} cols={40} maxlength={1000} required></textarea>
+              </div>
+              <div class="field">
+                <label>
+                  <input type="checkbox" name="confirm" value="1" required /> {t.revokeConfirm}
+                </label>
+              </div>
+              <button type="submit" class="danger">
+                {t.revokeSubmit}
+              </button>
+            </form>
+          </div>
+        )}
         <h2>{t.renewals}</h2>
         <CertificateTable lang={lang} rows={chain} current={id} />
       </ConsoleLayout>,
     );
+  });
+
+  app.post('/:id/revoke', requireAction(deps, 'revokeCertificates'), async (c) => {
+    const id = c.req.param('id');
+    if (!isUuid(id)) return c.notFound();
+    const form = c.get('form');
+    const note = (form['note'] ?? '').trim().slice(0, 1000);
+    const back = (done: string) => c.redirect(`/console/certificates/${id}?done=${encodeURIComponent(done)}`, 303);
+    if (note === '' || form['confirm'] !== '1') return back('revocation.noteMissing');
+    const operator = operatorOf(c);
+    const result = await revokeCertificate({ ...raDepsOf(deps), ca: deps.ca }, { certificateId: id, reason: form['reason'] ?? '', actor: `operator:${operator.operatorId}`, at: deps.clock.now(), note });
+    if (!result.ok) return back(result.code);
+    return back(result.value.crlNumber === undefined ? 'revokedCrlLater' : 'revoked');
   });
 
   return app;
