@@ -66,7 +66,7 @@ const CertificateItems: FC<{ lang: PageFrame['lang']; certificate: CertificateDe
   return (
     <dl class="readback">
       <Item label={t.serialNumber} value={certificate.serialNumber.toUpperCase()} valueClass="mono" />
-      <Item label={t.subject} value={certificate.subjectDn} />
+      <Item label={t.name} value={certificate.nameJa} />
       <Item label={t.email} value={certificate.email} />
       <Item label={t.validity} value={t.validityRange(formatInstant(certificate.notBefore, lang), formatInstant(certificate.notAfter, lang))} />
       <Item label={t.status} value={certificate.status === 'revoked' ? t.statusRevoked : t.statusValid} />
@@ -103,13 +103,14 @@ const ConfirmPage: FC<{ frame: PageFrame; csrf: string; certificate: Certificate
               <span class="hint">{t.keyCompromiseNote}</span>
             </div>
           </fieldset>
-          <div class="row">
+          <fieldset class="row">
+            <legend class="label">{t.acknowledgeLegend}</legend>
             <div class="control">
               <label class="checkbox">
                 <input type="checkbox" name="acknowledge" value="yes" required /> {t.acknowledge}
               </label>
             </div>
-          </div>
+          </fieldset>
           <div class="actions">
             <button type="submit" class="primary danger">
               {t.revoke}
