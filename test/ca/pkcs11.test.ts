@@ -1,21 +1,29 @@
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { X509Crl } from '@peculiar/x509';
 import { Command } from 'commander';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { caFileNames, createCa, openCa, type CaMaterial } from '../../src/ca/bootstrap.js';
+import { describeCrl, signCrl } from '../../src/ca/crl.js';
 import { issueCertificate } from '../../src/ca/issuer.js';
 import { generatePkcs11KeyPair, openPkcs11Signer, type Pkcs11Signer, type Pkcs11Token } from '../../src/ca/keys/pkcs11-signer.js';
+import { cryptoKeySigner } from '../../src/ca/keys/signer.js';
+import { issueOcspResponderCertificate } from '../../src/ca/ocsp-responder-certificate.js';
+import { parseOcspRequest, signOcspResponse, type OcspSigningIdentity } from '../../src/ca/ocsp.js';
 import { toPem } from '../../src/ca/pem.js';
-import { subscriberProfile, validityEnd } from '../../src/ca/profile.js';
+import { dayMs, floorToSecond, subscriberProfile, validityEnd } from '../../src/ca/profile.js';
+import { randomSerialNumber } from '../../src/ca/serial-number.js';
+import { keyIdentifierOf } from '../../src/ca/subject-key.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 import { registerCaCommands } from '../../src/cli/ca-commands.js';
 import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
-import { succeed, verifyArgs } from '../support/interop.js';
+import { crlReasonCodes } from '../../src/domain/revocation-reason.js';
+import { describeRun, run, succeed, verifyArgs } from '../support/interop.js';
 import { bookkeepingFreeDeps, generateTestKeys, makeTempDir, passphrase, subscriberSubject, subscriberUrls } from './ca-test-kit.js';
 
 /**
@@ -33,7 +41,7 @@ const soPin = 'token-so-pin-9137';
 /** The environment the signers read the PIN from: passed in, never process.env. */
 const env = { [pinVariable]: pin };
 /** One token per group of tests, all made before the first C_Initialize (SoftHSM2 reads its tokens then). */
-const tokenLabels = { keys: 'certdesk keys', ca: 'certdesk ca', cli: 'certdesk cli' } as const;
+const tokenLabels = { keys: 'certdesk keys', ca: 'certdesk ca', revocation: 'certdesk revocation', cli: 'certdesk cli' } as const;
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 
@@ -294,6 +302,137 @@ describe('a CA whose keys are in the token', () => {
     await expect(openCa({ dir, passphrase: undefined, clock: realClock })).rejects.toThrow(`needs the environment that holds ${pinVariable}, and none was passed`);
   });
 });
+
+/**
+ * The CRL and OCSP signatures of crl.test.ts and ocsp.test.ts, made here by the issuing key
+ * in the token (the issue: "the same issuance, CRL and OCSP signing with the file key and
+ * with SoftHSM2"), each read by openssl. One CA and one subscriber certificate, revoked in both.
+ */
+describe('CRLs and OCSP responses signed with the issuing key in the token', () => {
+  let ca: CaMaterial;
+  let dir: string;
+  let files: { root: string; issuing: string; subscriber: string };
+  let subscriberSerial: string;
+  const revokedAt = floorToSecond(new Date(realClock.now().getTime() - 60_000));
+
+  beforeAll(async () => {
+    dir = join(temp.dir, 'ca-revocation');
+    ca = await createCa({ dir, passphrase, clock: realClock, token: { ...tokenOf(tokenLabels.revocation), isRootInToken: false }, env });
+    expect(ca.keyPlaces.issuing).toMatchObject({ kind: 'pkcs11', key: { tokenLabel: tokenLabels.revocation } });
+    const now = realClock.now();
+    const keys = await generateTestKeys('P-256');
+    const issued = await issueCertificate(bookkeepingFreeDeps(ca, now), {
+      publicKey: keys.publicKey,
+      subject: subscriberSubject,
+      email: 'taro.takasaki@example.jp',
+      notBefore: now,
+      notAfter: validityEnd(now, subscriberProfile.defaultValidityDays),
+      urls: subscriberUrls,
+    });
+    if (!issued.ok) throw new Error(`refused: ${JSON.stringify(issued.problems)}`);
+    subscriberSerial = issued.serialNumber;
+    files = { root: join(dir, caFileNames.rootCertificate), issuing: join(dir, caFileNames.issuingCertificate), subscriber: join(dir, 'revoked.crt.pem') };
+    await writeFile(files.subscriber, toPem(issued.der, 'CERTIFICATE'));
+  });
+
+  afterAll(async () => {
+    await ca?.close();
+  });
+
+  it('signs a CRL that openssl verifies under the issuing CA, listing the revoked serial and its reason', async () => {
+    const thisUpdate = floorToSecond(realClock.now());
+    const nextUpdate = new Date(thisUpdate.getTime() + 7 * dayMs);
+    const der = await signCrl(
+      {
+        issuer: ca.issuingIdentity,
+        crlNumber: 7,
+        thisUpdate,
+        nextUpdate,
+        entries: [{ serialNumberHex: subscriberSerial, revokedAt, reasonCode: crlReasonCodes.keyCompromise }],
+      },
+      ca.issuingSigner,
+    );
+    expect(await new X509Crl(der.slice().buffer).verify({ publicKey: ca.issuing }, webCrypto)).toBe(true);
+    expect(describeCrl(der)).toEqual({ crlNumber: 7, thisUpdate, nextUpdate, entryCount: 1 });
+    const crlFile = join(dir, 'issuing.crl');
+    await writeFile(crlFile, der);
+
+    const args = ['crl', '-inform', 'DER', '-in', crlFile, '-CAfile', files.issuing, '-noout', '-text'];
+    const read = run('openssl', args);
+    expect(read.status, describeRun('openssl', args, read)).toBe(0);
+    // `openssl crl -CAfile` reports "verify OK" on stderr.
+    expect(read.stderr).toMatch(/verify OK/);
+    expect(read.stdout).toMatch(/X509v3 CRL Number: \n\s+7\n/);
+    expect(read.stdout).toContain(`Issuer: ${opensslName(ca.issuing.subject)}`);
+    expect(read.stdout).toMatch(new RegExp(`Serial Number: ${subscriberSerial.toUpperCase()}\\n[\\s\\S]*?X509v3 CRL Reason Code: \\n\\s+Key Compromise`));
+
+    // And openssl's own revocation check finds the subscriber certificate on it.
+    const checkArgs = ['verify', '-crl_check', '-CRLfile', crlFile, '-CAfile', files.root, '-untrusted', files.issuing, '-purpose', 'smimesign', files.subscriber];
+    const checked = run('openssl', checkArgs);
+    expect(checked.status, describeRun('openssl', checkArgs, checked)).not.toBe(0);
+    expect(`${checked.stdout}${checked.stderr}`).toMatch(/certificate revoked/);
+  });
+
+  it('certifies a delegated OCSP responder whose revoked answer, nonce echoed, openssl verifies up to the root', async () => {
+    const now = realClock.now();
+    const responderKeys = await webCrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const spki = new Uint8Array(await webCrypto.subtle.exportKey('spki', responderKeys.publicKey));
+    const responderDer = await issueOcspResponderCertificate(
+      ca,
+      { publicKey: spki, serialNumberHex: randomSerialNumber(), notBefore: new Date(now.getTime() - 60_000), notAfter: new Date(now.getTime() + 30 * dayMs) },
+      now,
+    );
+    const responder: OcspSigningIdentity = { certificateDer: responderDer, keyHash: keyIdentifierOf(spki), signer: cryptoKeySigner(responderKeys) };
+    const responderFile = join(dir, 'ocsp-responder.crt.pem');
+    await writeFile(responderFile, toPem(responderDer, 'CERTIFICATE'));
+    expect(succeed('openssl', ['verify', '-CAfile', files.root, '-untrusted', files.issuing, '-purpose', 'ocsphelper', responderFile])).toMatch(/: OK\n/);
+
+    // openssl asks (with a nonce, its default) about the subscriber certificate…
+    const reqFile = join(dir, 'ocsp-req.der');
+    succeed('openssl', ['ocsp', '-issuer', files.issuing, '-cert', files.subscriber, '-reqout', reqFile]);
+    const request = parseOcspRequest(new Uint8Array(readFileSync(reqFile)));
+    if (!request.ok) throw new Error(`openssl's request refused: ${request.code}`);
+    expect(request.value.nonce).toBeDefined();
+    const [asked] = request.value.requests;
+    if (asked === undefined) throw new Error('openssl asked about no certificate');
+
+    // …and the responder answers: revoked, for key compromise.
+    const respFile = join(dir, 'ocsp-resp.der');
+    await writeFile(
+      respFile,
+      await signOcspResponse({
+        responder,
+        producedAt: now,
+        answers: [{ certIdDer: asked.certIdDer, status: { kind: 'revoked', revokedAt, reasonCode: crlReasonCodes.keyCompromise }, thisUpdate: now, nextUpdate: new Date(now.getTime() + 4 * dayMs) }],
+        nonce: request.value.nonce,
+      }),
+    );
+
+    // With openssl's request read back, it checks the signature, the responder's chain to the root and the nonce…
+    const verifyArgsOcsp = ['ocsp', '-reqin', reqFile, '-respin', respFile, '-verify_other', files.issuing, '-CAfile', files.root, '-resp_text'];
+    const verified = run('openssl', verifyArgsOcsp);
+    expect(verified.status, describeRun('openssl', verifyArgsOcsp, verified)).toBe(0);
+    expect(`${verified.stdout}${verified.stderr}`).toMatch(/Response verify OK/);
+    // (a missing or different nonce is a "Nonce Verify error" or a WARNING on stderr)
+    expect(verified.stderr).not.toMatch(/nonce/i);
+    expect(verified.stdout).toMatch(/OCSP Nonce:/);
+    expect(verified.stdout).toContain(`Responder Id: ${Buffer.from(keyIdentifierOf(spki)).toString('hex').toUpperCase()}`);
+    expect(verified.stdout).toContain(`Serial Number: ${subscriberSerial.toUpperCase()}`);
+    expect(verified.stdout).toMatch(/Cert Status: revoked\n\s+Revocation Time: .*\n\s+Revocation Reason: keyCompromise \(0x1\)/);
+    // …and given the certificate (a request of its own, without a nonce), it prints the status.
+    const statusArgs = ['ocsp', '-respin', respFile, '-issuer', files.issuing, '-cert', files.subscriber, '-no_nonce', '-CAfile', files.root];
+    const status = run('openssl', statusArgs);
+    expect(status.status, describeRun('openssl', statusArgs, status)).toBe(0);
+    expect(`${status.stdout}${status.stderr}`).toMatch(/Response verify OK/);
+    expect(status.stdout).toContain(`${files.subscriber}: revoked\n`);
+    expect(status.stdout).toMatch(/^\s+Reason: keyCompromise$/m);
+  });
+});
+
+/** @peculiar/x509's "C=JP, O=…, CN=…" as openssl -text prints a name: "C = JP, O = …, CN = …". */
+function opensslName(subject: string): string {
+  return subject.replace(/(^|, )([A-Za-z.0-9]+)=/g, '$1$2 = ');
+}
 
 describe(registerCaCommands.name, () => {
   async function certdesk(args: readonly string[], caDir: string, processEnv: Record<string, string>): Promise<string> {
