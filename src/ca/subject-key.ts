@@ -26,8 +26,11 @@ const curveNames: Readonly<Record<string, string>> = {
  */
 export function describeSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyDescription {
   let algorithmOid: string;
+  let point: Uint8Array;
   try {
-    algorithmOid = AsnConvert.parse(spki, SubjectPublicKeyInfo).algorithm.algorithm;
+    const parsed = AsnConvert.parse(spki, SubjectPublicKeyInfo);
+    algorithmOid = parsed.algorithm.algorithm;
+    point = new Uint8Array(parsed.subjectPublicKey);
   } catch {
     // Not even an AlgorithmIdentifier: report it as a key we cannot accept.
     return { kind: 'unsupported', algorithm: 'undecodable SubjectPublicKeyInfo' };
@@ -48,6 +51,9 @@ export function describeSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyDe
       if (!isAllowedRsaExponent(details.publicExponent)) return { kind: 'unsupported', algorithm: `RSA with public exponent ${String(details.publicExponent)}` };
       return { kind: 'rsa', modulusBits: details.modulusLength };
     case publicKeyAlgorithmOids.ecPublicKey: {
+      // RFC 5480 2.2: the uncompressed form only. A compressed or hybrid point is the same
+      // key in other bytes, which would slip past a key history kept by SPKI hash.
+      if (point[0] !== 0x04) return { kind: 'unsupported', algorithm: 'EC public key not in uncompressed form' };
       const curve = details.namedCurve === undefined ? undefined : curveNames[details.namedCurve];
       return { kind: 'ec', curve: curve ?? details.namedCurve ?? 'unnamed curve' };
     }

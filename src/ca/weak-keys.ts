@@ -9,9 +9,24 @@ import { toHex } from './der.js';
  */
 export type WeakKeyReason = 'rocaFingerprint' | 'closePrimes';
 
-/** SHA-256 of a DER SubjectPublicKeyInfo, hex: how the key history names a key. */
+/**
+ * SHA-256 of a DER SubjectPublicKeyInfo, hex: how the key history names a key. The key is
+ * re-encoded first (through JWK: an EC point uncompressed, RSA as OpenSSL writes it), so
+ * one key has one name whatever bytes it came in; bytes OpenSSL cannot load are hashed
+ * as they are.
+ */
 export function spkiSha256Hex(spki: ArrayBuffer | Uint8Array): string {
-  return toHex(new Uint8Array(createHash('sha256').update(new Uint8Array(spki)).digest()));
+  return toHex(new Uint8Array(createHash('sha256').update(canonicalSpki(new Uint8Array(spki))).digest()));
+}
+
+function canonicalSpki(spki: Uint8Array): Uint8Array {
+  try {
+    const jwk = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    return new Uint8Array(createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'der' }));
+  } catch {
+    // Not a key OpenSSL loads: the profile refuses it anyway; its bytes name it.
+    return spki;
+  }
 }
 
 /** Why an RSA key in `spki` is weak, or undefined (for any other key too). */

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { certificateFields } from '../ca/certificate-fields.js';
-import { toHex } from '../ca/der.js';
+import { spkiSha256Hex } from '../ca/weak-keys.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { isSubscriberRevocationReason, type SubscriberRevocationReason } from '../domain/revocation-reason.js';
 import { appendAudit } from '../store/audit-store.js';
@@ -61,7 +60,7 @@ export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateIn
     if (target.status === 'revoked') return fail('revocation.alreadyRevoked');
     await markCertificateRevoked(tx, target.id, revokedAt, reason);
     // Rows from before migration 0009 have no spki_sha256: the same hash, from the certificate.
-    const spkiSha256 = target.spkiSha256 ?? toHex(new Uint8Array(createHash('sha256').update(certificateFields(target.der).subjectPublicKeyInfo).digest()));
+    const spkiSha256 = target.spkiSha256 ?? spkiSha256Hex(certificateFields(target.der).subjectPublicKeyInfo);
     if (reason === 'keyCompromise') {
       await recordCompromisedKey(tx, { spkiSha256, reason: 'keyCompromise', recordedAt: now, source: `revocation:${target.id}` });
     }

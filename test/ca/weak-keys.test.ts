@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeSubjectKey } from '../../src/ca/subject-key.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 import { FERMAT_ROUNDS, fermatFactor, hasRocaFingerprint, isqrt, spkiSha256Hex, weakKeyReason } from '../../src/ca/weak-keys.js';
 import { generateTestKeys } from './ca-test-kit.js';
@@ -23,6 +24,18 @@ describe('weak RSA keys (S/MIME BR 6.1.1.3)', () => {
     const spki = await spkiOf(await generateTestKeys('P-256'));
     expect(weakKeyReason(spki)).toBeUndefined();
     expect(spkiSha256Hex(spki)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('names one EC key by one hash whatever form its point came in, and the profile takes only the uncompressed form', async () => {
+    const uncompressed = new Uint8Array(await spkiOf(await generateTestKeys('P-256')));
+    const point = uncompressed.subarray(uncompressed.length - 65);
+    const x = point.subarray(1, 33);
+    const isYOdd = (point[64]! & 1) === 1;
+    const header = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
+    const compressed = new Uint8Array([...header, isYOdd ? 0x03 : 0x02, ...x]);
+    expect(spkiSha256Hex(compressed)).toBe(spkiSha256Hex(uncompressed));
+    expect(describeSubjectKey(uncompressed)).toEqual({ kind: 'ec', curve: 'P-256' });
+    expect(describeSubjectKey(compressed)).toEqual({ kind: 'unsupported', algorithm: 'EC public key not in uncompressed form' });
   });
 
   it('computes integer square roots exactly', () => {
