@@ -107,13 +107,25 @@ export async function findServedCrl(deps: CaDeps, role: 'root' | 'issuing'): Pro
   const stored = await findPublishedCrl(deps.db, 'issuing');
   if (!isIssuingCrlDue(stored, await countRevokedCertificates(deps.db), now)) return stored === undefined ? undefined : servedOf(stored);
   try {
-    await publishIssuingCrl(deps);
+    await publishOnce(deps);
   } catch (error) {
     if (stored === undefined || now.getTime() >= stored.nextUpdate.getTime()) throw new Error('publishing the issuing CRL', { cause: error });
     deps.log.error({ err: error, event: 'crl.publishFailed', role: 'issuing' }, 'could not publish the issuing CRL: serving the previous one');
   }
   const latest = await findPublishedCrl(deps.db, 'issuing');
   return latest === undefined ? undefined : servedOf(latest);
+}
+
+/** The publication under way in this process, per CA: a burst of requests for a due CRL signs one. */
+const publishing = new WeakMap<object, Promise<unknown>>();
+
+function publishOnce(deps: CaDeps): Promise<unknown> {
+  const key = deps.ca.material;
+  const running = publishing.get(key);
+  if (running !== undefined) return running;
+  const started = publishIssuingCrl(deps).finally(() => publishing.delete(key));
+  publishing.set(key, started);
+  return started;
 }
 
 export interface DueCrlsOutcome {

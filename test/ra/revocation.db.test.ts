@@ -189,6 +189,16 @@ describe(publishDueCrls.name, () => {
 });
 
 describe(findServedCrl.name, () => {
+  it('signs one CRL for a burst of requests that find it due, not one each', async () => {
+    await publishIssuingCrl(deps);
+    world.clock.advance(DAY + 1000);
+    const signedBefore = await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'crl.signed'));
+    const served = await Promise.all(Array.from({ length: 25 }, () => findServedCrl(deps, 'issuing')));
+    const signedAfter = await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'crl.signed'));
+    expect(signedAfter.length - signedBefore.length).toBe(1);
+    expect(new Set(served.map((crl) => crl?.crlNumber)).size).toBe(1);
+  });
+
   it('serves the root CRL the root signed into CA_DIR when the CA was opened', async () => {
     const root = await findServedCrl(deps, 'root');
     expect(root).toBeDefined();
