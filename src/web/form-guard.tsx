@@ -88,7 +88,7 @@ export async function readFormFields(request: Request): Promise<Parsed> {
  * has no Content-Length to refuse up front): 413 then, 400 when the client went away or
  * sent a broken encoding.
  */
-async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | 413 | 400> {
+export async function readBounded(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | 413 | 400> {
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -7,6 +7,8 @@ import { createOcspResponder, type OcspAnswer, type OcspResponder } from '../../
 import { findServedCrl, type ServedCrl } from '../../ra/publish-crl.js';
 import type { WebDeps, WebEnv } from '../env.js';
 import { loggedPath } from '../logged-path.js';
+import { isNoneMatchSatisfied } from '../etag.js';
+import { readBounded } from '../form-guard.js';
 
 /**
  * What relying parties fetch over plain http (S/MIME BR 7.1.2.3), at the URLs every
@@ -86,7 +88,7 @@ function caCertificate(c: Context<WebEnv>, der: Uint8Array): Response {
   const etag = `"${createHash('sha256').update(der).digest('hex').slice(0, 32)}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', `public, max-age=${certificateCacheSeconds}`);
-  if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+  if (isNoneMatchSatisfied(c.req.header('if-none-match'), etag)) return c.body(null, 304);
   return c.body(toArrayBuffer(der), 200, { 'Content-Type': types.certificate });
 }
 
@@ -129,7 +131,7 @@ async function ocsp(c: Context<WebEnv>, deps: WebDeps, responderOf: () => OcspRe
     c.header('ETag', etag);
     c.header('Last-Modified', answer.producedAt.toUTCString());
     c.header('Cache-Control', `public, no-transform, max-age=${cacheSecondsUntil(answer.nextUpdate, deps.clock.now())}`);
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+    if (isNoneMatchSatisfied(c.req.header('if-none-match'), etag)) return c.body(null, 304);
   } else {
     c.header('Cache-Control', 'no-store');
   }
@@ -153,44 +155,16 @@ function cacheSecondsUntil(nextUpdate: Date, now: Date): number {
 
 function isNotModified(c: Context<WebEnv>, etag: string, lastModified: Date): boolean {
   const ifNoneMatch = c.req.header('if-none-match');
-  if (ifNoneMatch !== undefined) return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+  if (ifNoneMatch !== undefined) return isNoneMatchSatisfied(ifNoneMatch, etag);
   const ifModifiedSince = c.req.header('if-modified-since');
   if (ifModifiedSince === undefined) return false;
   const since = Date.parse(ifModifiedSince);
   return Number.isFinite(since) && Math.floor(lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-/**
- * The body, refused past `limit` bytes whether or not Content-Length says so (a chunked
- * body has none): 413 then, 400 when the client went away mid-body.
- */
+/** The body, refused past `limit` bytes: up front when Content-Length says so, else as it arrives (form-guard.ts). */
 async function readBoundedBody(request: Request, limit: number): Promise<Uint8Array | 413 | 400> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (Number.isFinite(declared) && declared > limit) return 413;
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined); // answered already; the rest is the client's problem
-        return 413;
-      }
-      chunks.push(value);
-    }
-  } catch {
-    // The client closed the connection or sent a broken chunked encoding.
-    return 400;
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return readBounded(request, limit);
 }

@@ -48,3 +48,39 @@ export const ProblemBox: FC<{ message: string | undefined }> = ({ message }) =>
       <p class="strong">{message}</p>
     </div>
   );
+
+/**
+ * The certificate code + password step (pickup, revocation): the uniform not-found notice,
+ * what the step is for, and the form.
+ */
+export const CodeAndPasswordLookup: FC<{
+  csrf: string;
+  action: string;
+  isNotFound: boolean;
+  t: { notFound: string; notFoundCauses: string; intro: string; notes: readonly string[]; certificateCode: string; certificateCodeHint: string; password: string; next: string };
+}> = ({ csrf, action, isNotFound, t }) => (
+  <>
+    {isNotFound && (
+      <div class="error-summary" role="alert">
+        <p class="strong">{t.notFound}</p>
+        <p>{t.notFoundCauses}</p>
+      </div>
+    )}
+    <p>{t.intro}</p>
+    <ul class="notes">
+      {t.notes.map((note) => (
+        <li>{note}</li>
+      ))}
+    </ul>
+    <form method="post" action={action} class="form narrow">
+      <Csrf token={csrf} />
+      <LookupField name="certificateCode" label={t.certificateCode} type="text" autocomplete="off" hint={t.certificateCodeHint} size="l" />
+      <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
+      <div class="actions">
+        <button type="submit" class="primary">
+          {t.next}
+        </button>
+      </div>
+    </form>
+  </>
+);

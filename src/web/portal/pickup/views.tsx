@@ -3,7 +3,7 @@ import type { IssuedCertificateRow } from '../../../store/pickup-store.js';
 import { formatInstant } from '../../format.js';
 import { Layout, PageHeading, type PageFrame } from '../../layout.js';
 import { Item } from '../confirmation-table.js';
-import { Csrf, LookupField, ProblemBox } from '../lookup-fields.js';
+import { CodeAndPasswordLookup, Csrf, LookupField, ProblemBox } from '../lookup-fields.js';
 import { pickupText, type PickupProblemKey } from './messages.js';
 
 type Text = (typeof pickupText)['ja' | 'en'];
@@ -24,28 +24,7 @@ export const SignInPage: FC<{ frame: PageFrame; csrf: string; isNotFound: boolea
       <PageHeading flow={t.flow} step={t.stepSignIn} />
       {notice}
       <ProblemBox message={problem === undefined ? undefined : t.problems[problem]} />
-      {isNotFound && (
-        <div class="error-summary" role="alert">
-          <p class="strong">{t.notFound}</p>
-          <p>{t.notFoundCauses}</p>
-        </div>
-      )}
-      <p>{t.signInIntro}</p>
-      <ul class="notes">
-        {t.signInNotes.map((note) => (
-          <li>{note}</li>
-        ))}
-      </ul>
-      <form method="post" action="/pickup/sign-in" class="form narrow">
-        <Csrf token={csrf} />
-        <LookupField name="certificateCode" label={t.certificateCode} type="text" autocomplete="off" hint={t.certificateCodeHint} size="l" />
-        <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
-        <div class="actions">
-          <button type="submit" class="primary">
-            {t.next}
-          </button>
-        </div>
-      </form>
+      <CodeAndPasswordLookup csrf={csrf} action="/pickup/sign-in" isNotFound={isNotFound} t={{ ...t, intro: t.signInIntro, notes: t.signInNotes }} />
     </Layout>
   );
 };

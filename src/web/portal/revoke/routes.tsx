@@ -10,7 +10,7 @@ import type { SessionHandle } from '../../session.js';
 import { EndSession } from '../application-views.js';
 import { Item } from '../confirmation-table.js';
 import { keysFor, limitedRedirect } from '../limits.js';
-import { Csrf, LookupField, ProblemBox } from '../lookup-fields.js';
+import { CodeAndPasswordLookup, Csrf, ProblemBox } from '../lookup-fields.js';
 import { revokeText } from './messages.js';
 
 type Problem = 'reasonMissing' | 'acknowledgeMissing';
@@ -35,28 +35,7 @@ const LookupPage: FC<{ frame: PageFrame; csrf: string; isNotFound: boolean }> = 
   return (
     <Layout frame={frame} title={`${t.flow} - ${t.stepLookup}`}>
       <PageHeading flow={t.flow} step={t.stepLookup} />
-      {isNotFound && (
-        <div class="error-summary" role="alert">
-          <p class="strong">{t.notFound}</p>
-          <p>{t.notFoundCauses}</p>
-        </div>
-      )}
-      <p>{t.lookupIntro}</p>
-      <ul class="notes">
-        {t.lookupNotes.map((note) => (
-          <li>{note}</li>
-        ))}
-      </ul>
-      <form method="post" action="/revoke/search" class="form narrow">
-        <Csrf token={csrf} />
-        <LookupField name="certificateCode" label={t.certificateCode} type="text" autocomplete="off" hint={t.certificateCodeHint} size="l" />
-        <LookupField name="password" label={t.password} type="password" autocomplete="current-password" />
-        <div class="actions">
-          <button type="submit" class="primary">
-            {t.next}
-          </button>
-        </div>
-      </form>
+      <CodeAndPasswordLookup csrf={csrf} action="/revoke/search" isNotFound={isNotFound} t={{ ...t, intro: t.lookupIntro, notes: t.lookupNotes }} />
     </Layout>
   );
 };
