@@ -115,6 +115,20 @@ describe('the RA console in Chromium', () => {
     await page.getByRole('link', { name: rows[1]!.split(',')[0]! }).click();
     await page.waitForSelector('h2:has-text("履歴")');
     await e2e.look(page, '47-console-coupon');
+
+    // A certificate revoked from its page: reason, note, confirmation.
+    const demo = e2e.server().demo.subscribers.find((s) => s.situation === 'renewable-expired')!;
+    await page.getByRole('link', { name: '証明書', exact: true }).click();
+    await page.getByLabel('メールアドレス・氏名・シリアル番号・証明書コード').fill(demo.email);
+    await page.getByRole('button', { name: '検索' }).click();
+    await page.locator('td.mono a').first().click();
+    await page.getByLabel('失効の理由').selectOption('affiliationChanged');
+    await page.getByLabel('記録(監査ログに残ります)').fill('退職のため(人事部からの依頼 #4711)');
+    await page.getByLabel('この証明書を失効させます(取り消せません)').check();
+    await e2e.look(page, '49-console-revoke');
+    await page.getByRole('button', { name: '失効させる' }).click();
+    await page.waitForSelector('text=失効させました。CRLとOCSPに反映しました。');
+    await e2e.look(page, '50-console-revoked');
     await context.close();
   });
 

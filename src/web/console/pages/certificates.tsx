@@ -104,7 +104,7 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
             <dd>{formatInstant(certificate.notAfter, lang)}</dd>
             <dt>{t.colStatus}</dt>
             <dd>
-              {certificate.status === 'valid' ? t.certificateValid : t.certificateRevoked}
+              {certificate.status === 'revoked' ? t.certificateRevoked : certificate.notAfter.getTime() <= deps.clock.now().getTime() ? t.certificateExpired : t.certificateValid}
               {certificate.revokedAt !== null ? ` (${formatInstant(certificate.revokedAt, lang)}, ${certificate.revocationReason ?? ''})` : ''}
             </dd>
             {certificate.applicationId !== null && (
