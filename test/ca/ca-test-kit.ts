@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CaMaterial } from '../../src/ca/bootstrap.js';
-import type { IssueCertificateDeps } from '../../src/ca/issuer.js';
-import type { SubscriberSubject, SubscriberUrls } from '../../src/ca/profile.js';
+import { issueCertificate, type IssueCertificateDeps } from '../../src/ca/issuer.js';
+import { subscriberProfile, validityEnd, type SubscriberSubject, type SubscriberUrls } from '../../src/ca/profile.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 
 /** Shared fixtures for the CA tests: fixed instants, a temp dir, keys, and the openssl CLI when present. */
@@ -105,4 +105,18 @@ export function bookkeepingFreeDeps(ca: CaMaterial, now: Date): IssueCertificate
     keyHistory: { isCompromised: () => Promise.resolve(false) },
     audit: () => Promise.resolve(),
   };
+}
+
+/** A subscriber certificate for `publicKey` (WebCrypto key or SPKI), valid from `now` for the profile's default; its DER. */
+export async function issueTestCertificate(ca: CaMaterial, publicKey: CryptoKey | ArrayBuffer, now: Date): Promise<ArrayBuffer> {
+  const result = await issueCertificate(bookkeepingFreeDeps(ca, now), {
+    publicKey,
+    subject: subscriberSubject,
+    email: 'taro.takasaki@example.jp',
+    notBefore: now,
+    notAfter: validityEnd(now, subscriberProfile.defaultValidityDays),
+    urls: subscriberUrls,
+  });
+  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.problems)}`);
+  return result.der;
 }

@@ -3,13 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caFileNames, ensureCa, type CaMaterial } from '../../src/ca/bootstrap.js';
-import { issueCertificate } from '../../src/ca/issuer.js';
 import { toPem } from '../../src/ca/pem.js';
-import { subscriberProfile, validityEnd } from '../../src/ca/profile.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { describeRun, hasCertutil, nssDatabaseTrusting, run, succeed, verifyArgs } from '../support/interop.js';
-import { bookkeepingFreeDeps, generateTestKeys, hasOpenssl, makeTempDir, passphrase, subscriberSubject, subscriberUrls, type TestKeyKind } from './ca-test-kit.js';
+import { issueTestCertificate, generateTestKeys, hasOpenssl, makeTempDir, passphrase, type TestKeyKind } from './ca-test-kit.js';
 
 /**
  * Cross-checks what our CA issues against independent implementations:
@@ -47,25 +45,8 @@ const subscriberKinds = [
   isSmimeEncryptPurpose: boolean;
 }[];
 
-/** The single place that calls the issuer, so a change of its API is adapted here only. */
-async function issueFor(ca: CaMaterial, keys: CryptoKeyPair, now: Date): Promise<ArrayBuffer> {
-  const result = await issueCertificate(
-    // Each test issues one certificate per key: no serial can repeat, nothing needs auditing.
-    bookkeepingFreeDeps(ca, now),
-    {
-      publicKey: keys.publicKey,
-      subject: subscriberSubject,
-      email: 'taro.takasaki@example.jp',
-      notBefore: now,
-      notAfter: validityEnd(now, subscriberProfile.defaultValidityDays),
-      urls: subscriberUrls,
-    },
-  );
-  if (!result.ok) {
-    throw new Error(`refused: ${JSON.stringify(result.problems)}`);
-  }
-  return result.der;
-}
+/** Each test issues one certificate per key: no serial can repeat, nothing needs auditing. */
+const issueFor = (ca: CaMaterial, keys: CryptoKeyPair, now: Date): Promise<ArrayBuffer> => issueTestCertificate(ca, keys.publicKey, now);
 
 describe('issued certificates, checked by openssl and NSS', () => {
   let temp: Awaited<ReturnType<typeof makeTempDir>>;

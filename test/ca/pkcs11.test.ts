@@ -24,7 +24,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { crlReasonCodes } from '../../src/domain/revocation-reason.js';
 import { describeRun, run, succeed, verifyArgs } from '../support/interop.js';
-import { bookkeepingFreeDeps, generateTestKeys, makeTempDir, passphrase, subscriberSubject, subscriberUrls } from './ca-test-kit.js';
+import { bookkeepingFreeDeps, issueTestCertificate, generateTestKeys, makeTempDir, passphrase, subscriberSubject, subscriberUrls } from './ca-test-kit.js';
 
 /**
  * CA keys in a PKCS#11 token (SPEC §4): SoftHSM2 with throwaway tokens in a temp folder.
@@ -235,15 +235,7 @@ describe(openPkcs11Signer.name, () => {
 async function issueAndVerifyWithOpenssl(ca: CaMaterial, dir: string, name: string): Promise<void> {
   const now = realClock.now();
   const keys = await generateTestKeys('P-256');
-  const result = await issueCertificate(bookkeepingFreeDeps(ca, now), {
-    publicKey: keys.publicKey,
-    subject: subscriberSubject,
-    email: 'taro.takasaki@example.jp',
-    notBefore: now,
-    notAfter: validityEnd(now, subscriberProfile.defaultValidityDays),
-    urls: subscriberUrls,
-  });
-  if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.problems)}`);
+  const der = await issueTestCertificate(ca, keys.publicKey, now);
   const files = {
     dir,
     cert: join(dir, `${name}.crt.pem`),
@@ -251,7 +243,7 @@ async function issueAndVerifyWithOpenssl(ca: CaMaterial, dir: string, name: stri
     root: join(dir, caFileNames.rootCertificate),
     issuing: join(dir, caFileNames.issuingCertificate),
   };
-  await writeFile(files.cert, toPem(result.der, 'CERTIFICATE'));
+  await writeFile(files.cert, toPem(der, 'CERTIFICATE'));
   for (const purpose of ['smimesign', 'sslclient']) expect(succeed('openssl', verifyArgs(files, purpose))).toMatch(/: OK\n/);
 }
 

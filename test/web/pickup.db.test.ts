@@ -85,6 +85,15 @@ async function signedIn(code: string, password = PASSWORD): Promise<PortalClient
   return client;
 }
 
+/** An approved application signed in for pickup, mailbox proven: what pickUpCertificate takes. */
+async function readyCredential(email: string) {
+  const { code, applicationId } = await approvedApplication(email);
+  await signedIn(code);
+  const [credential] = await world.database.db.select().from(pickupCredentials).where(eq(pickupCredentials.applicationId, applicationId));
+  return { applicationId, credentialId: credential!.id };
+}
+const deps = () => ({ ...world.ra, ca: world.ca });
+
 describe('pickup with a CSR of ones own (works without JavaScript)', () => {
   it('signs in, proves the mailbox with the code of a fresh mail, issues, and offers the certificate', async () => {
     const { code, applicationId } = await approvedApplication('pickup-upload@example.jp');
@@ -354,13 +363,6 @@ describe(`limits under a burst (${isOnPostgresServer() ? 'PostgreSQL server, tru
 });
 
 describe('issuance, as the RA sees it', () => {
-  async function readyCredential(email: string) {
-    const { code, applicationId } = await approvedApplication(email);
-    await signedIn(code);
-    const [credential] = await world.database.db.select().from(pickupCredentials).where(eq(pickupCredentials.applicationId, applicationId));
-    return { applicationId, credentialId: credential!.id };
-  }
-  const deps = () => ({ ...world.ra, ca: world.ca });
 
   it(`signs once for two pickups racing with one code (${isOnPostgresServer() ? 'PostgreSQL server' : 'PGlite, serialised'})`, async () => {
     const ids = await readyCredential('pickup-race@example.jp');
@@ -394,13 +396,6 @@ describe('issuance, as the RA sees it', () => {
 });
 
 describe('keys the CA refuses, and answers that must not be lost', () => {
-  async function readyCredential(email: string) {
-    const { code, applicationId } = await approvedApplication(email);
-    await signedIn(code);
-    const [credential] = await world.database.db.select().from(pickupCredentials).where(eq(pickupCredentials.applicationId, applicationId));
-    return { applicationId, credentialId: credential!.id };
-  }
-  const deps = () => ({ ...world.ra, ca: world.ca });
   const spkiHashOf = async (keys: CryptoKeyPair) => spkiSha256Hex(await webCrypto.subtle.exportKey('spki', keys.publicKey));
   const serialsFor = (applicationId: string) => world.database.db.select().from(certificateSerials).where(eq(certificateSerials.reservedFor, `application:${applicationId}`));
 

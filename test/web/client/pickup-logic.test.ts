@@ -8,8 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openssl, opensslOk } from '../../support/interop.js';
 import { ensureCa, type CaMaterial } from '../../../src/ca/bootstrap.js';
-import { issueCertificate, parseCsr } from '../../../src/ca/issuer.js';
-import { subscriberProfile, validityEnd } from '../../../src/ca/profile.js';
+import { parseCsr } from '../../../src/ca/issuer.js';
 import type { Clock } from '../../../src/domain/clock.js';
 import { buildClientBundle } from '../../../src/web/client-bundle.js';
 import {
@@ -31,7 +30,7 @@ import {
   type PickupKeyType,
 } from '../../../src/web/client/pickup-logic.js';
 import { generateFilePassword } from '../../../src/web/client/pkcs12.js';
-import { bookkeepingFreeDeps, makeTempDir, passphrase, subscriberSubject, subscriberUrls } from '../../ca/ca-test-kit.js';
+import { issueTestCertificate, makeTempDir, passphrase } from '../../ca/ca-test-kit.js';
 
 const hasOpenssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
 
@@ -135,20 +134,7 @@ describe('issued pickup files', () => {
   async function issueForCsr(csrPem: string): Promise<Uint8Array> {
     const parsed = await parseCsr(csrPem);
     if (!parsed.ok) throw new Error(`parseCsr refused: ${parsed.code}`);
-    const now = realClock.now();
-    const result = await issueCertificate(
-      bookkeepingFreeDeps(ca, now),
-      {
-        publicKey: parsed.value.publicKey,
-        subject: subscriberSubject,
-        email: 'taro.takasaki@example.jp',
-        notBefore: now,
-        notAfter: validityEnd(now, subscriberProfile.defaultValidityDays),
-        urls: subscriberUrls,
-      },
-    );
-    if (!result.ok) throw new Error(`refused: ${JSON.stringify(result.problems)}`);
-    return new Uint8Array(result.der);
+    return new Uint8Array(await issueTestCertificate(ca, parsed.value.publicKey, realClock.now()));
   }
 
   for (const keyType of ['P-256', 'RSA-2048'] as const satisfies readonly PickupKeyType[]) {
