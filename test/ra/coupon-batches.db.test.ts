@@ -1,5 +1,5 @@
-import { standInCertificateDer } from '../support/stand-in-certificate.js';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { insertRenewableStandIn } from '../support/stand-in-certificate.js';
+import { randomInt, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,6 @@ import { findCoupon } from '../../src/ra/find-coupon.js';
 import { issueCouponBatch, type IssueCouponBatchInput, type IssuedCouponBatch } from '../../src/ra/issue-coupon-batch.js';
 import { submitApplication } from '../../src/ra/submit-application.js';
 import { voidCoupons } from '../../src/ra/void-coupons.js';
-import { insertCertificate } from '../../src/store/certificate-store.js';
 import { couponInsertChunkSize, findCouponBatch, insertCoupons, listCouponBatches, listUnbatchedCouponNumbers, lockAvailableCoupon } from '../../src/store/coupon-store.js';
 import { applications, auditLog, couponBatches, couponEvents, coupons } from '../../src/store/schema/tables.js';
 import { insertSubscriber } from '../../src/store/subscriber-store.js';
@@ -162,19 +161,7 @@ async function renewableCertificates(n: number): Promise<{ subscriberId: string;
       vettedAt: now,
       now,
     });
-    const certificateId = await insertCertificate(database.db, {
-      subscriberId,
-      applicationId: null,
-      renewsCertificateId: null,
-      serialNumber: randomBytes(16).toString('hex'),
-      subjectDn: 'CN=Taro Heno',
-      email: validForm.email,
-      notBefore: new Date(now.getTime() - 345 * DAY_MS),
-      notAfter: new Date(now.getTime() + 20 * DAY_MS),
-      certificateCodeHash: randomBytes(32).toString('hex'),
-      der: await standInCertificateDer(),
-      createdAt: now,
-    });
+    const certificateId = await insertRenewableStandIn(database.db, { subscriberId, subjectDn: 'CN=Taro Heno', email: validForm.email, now });
     out.push({ subscriberId, certificateId });
   }
   return out;

@@ -1,4 +1,4 @@
-import { standInCertificateDer } from '../support/stand-in-certificate.js';
+import { insertRenewableStandIn } from '../support/stand-in-certificate.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
@@ -8,7 +8,6 @@ import { DAY_MS } from '../../src/domain/renewal-window.js';
 import { PasswordHasher } from '../../src/ra/application-password.js';
 import { submitApplication } from '../../src/ra/submit-application.js';
 import { isSubmissionAllowed } from '../../src/ra/submission-limit.js';
-import { insertCertificate } from '../../src/store/certificate-store.js';
 import { insertCoupons } from '../../src/store/coupon-store.js';
 import { applications, couponEvents, coupons } from '../../src/store/schema/tables.js';
 import { insertSubscriber } from '../../src/store/subscriber-store.js';
@@ -60,19 +59,7 @@ async function renewableCertificates(n: number): Promise<{ subscriberId: string;
       vettedAt: now,
       now,
     });
-    const certificateId = await insertCertificate(database.db, {
-      subscriberId,
-      applicationId: null,
-      renewsCertificateId: null,
-      serialNumber: randomBytes(16).toString('hex'),
-      subjectDn: 'CN=Taro Shiken',
-      email: registration.email,
-      notBefore: new Date(now.getTime() - 345 * DAY_MS),
-      notAfter: new Date(now.getTime() + 20 * DAY_MS),
-      certificateCodeHash: randomBytes(32).toString('hex'),
-      der: await standInCertificateDer(),
-      createdAt: now,
-    });
+    const certificateId = await insertRenewableStandIn(database.db, { subscriberId, subjectDn: 'CN=Taro Shiken', email: registration.email, now });
     out.push({ subscriberId, certificateId });
   }
   return out;

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { X509CertificateGenerator } from '@peculiar/x509';
+import { randomBytes } from 'node:crypto';
 import { webCrypto } from '../../src/ca/webcrypto.js';
+import { DAY_MS } from '../../src/domain/renewal-window.js';
+import { insertCertificate } from '../../src/store/certificate-store.js';
+import type { Db } from '../../src/store/db.js';
 
 let made: Promise<Uint8Array> | undefined;
 
@@ -18,4 +22,21 @@ export function standInCertificateDer(): Promise<Uint8Array> {
     return new Uint8Array(certificate.rawData);
   })();
   return made;
+}
+
+/** A stored certificate of `subscriberId` inside its renewal window (expires in 20 days), under a random serial and code; its id. */
+export async function insertRenewableStandIn(db: Db, input: { subscriberId: string; subjectDn: string; email: string; now: Date }): Promise<string> {
+  return insertCertificate(db, {
+    subscriberId: input.subscriberId,
+    applicationId: null,
+    renewsCertificateId: null,
+    serialNumber: randomBytes(16).toString('hex'),
+    subjectDn: input.subjectDn,
+    email: input.email,
+    notBefore: new Date(input.now.getTime() - 345 * DAY_MS),
+    notAfter: new Date(input.now.getTime() + 20 * DAY_MS),
+    certificateCodeHash: randomBytes(32).toString('hex'),
+    der: await standInCertificateDer(),
+    createdAt: input.now,
+  });
 }
