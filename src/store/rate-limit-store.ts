@@ -30,12 +30,3 @@ export async function deleteStaleRateLimits(db: Db, before: Date): Promise<numbe
   const result = await db.execute(sql`delete from rate_limits where window_started_at < ${before} returning key`);
   return rowsOf<{ key: string }>(result).length;
 }
-
-/** The count in the current window, without counting (0 when the window is over or never began). */
-export async function peekAttempts(db: Db, key: string, now: Date, windowMs: number): Promise<number> {
-  const windowStart = new Date(now.getTime() - windowMs);
-  const result = await db.execute(sql`
-    select count from rate_limits where key = ${key} and window_started_at > ${windowStart}`);
-  const row = rowsOf<{ count: number }>(result)[0];
-  return row === undefined ? 0 : Number(row.count);
-}
