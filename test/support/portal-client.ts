@@ -5,10 +5,17 @@ import type { Hono } from 'hono';
  * keeps cookies, sends Origin like a browser, fills in the page's CSRF token, and follows
  * 303 redirects with a GET as a browser does (Post/Redirect/Get), unless told not to.
  */
+/** Clients made so far in this test file: each gets an address no other has (a random one met another one in CI). */
+let clientsMade = 0;
+const nextClientAddress = () => {
+  const n = ++clientsMade;
+  return `172.${16 + ((n >> 16) & 15)}.${(n >> 8) & 255}.${n & 255}`;
+};
+
 export class PortalClient {
   readonly cookies = new Map<string, string>();
   /** Each client looks like its own visitor to the per-client rate limit (the app trusts the proxy header in tests). */
-  address = `192.0.2.${Math.floor(Math.random() * 254) + 1}`;
+  address = nextClientAddress();
   lastHtml = '';
   /** Where the last request was redirected, in order. */
   lastRedirects: string[] = [];
