@@ -35,32 +35,42 @@ import { randomSerialNumber } from './serial-number.js';
  */
 
 /**
- * Where the CA records the serial numbers it uses (S/MIME BR 7.1: never reused). The RA's
- * implementation commits the reservation before it returns, so a serial whose signing
- * fails later stays used.
+ * Where the CA keeps account of its signatures. The RA's implementation (ra/ca-signing.ts)
+ * commits each step before it returns, so neither a refused nor a crashed signature can
+ * erase the trace it left.
  */
-export interface SerialReservations {
-  /** Reserves the serial; false when it was taken already (or the signature is no longer wanted). */
-  reserve(serialNumberHex: string): Promise<boolean>;
+export interface SigningLedger {
   /**
-   * Keeps the signed certificate with its serial, committed, before anyone sees it: a
-   * certificate that is signed but never stored by its caller is still on record.
+   * Before the signature, committed together: a key on record as compromised is refused
+   * (S/MIME BR 6.1.1.3 (4)); else the serial is reserved for good (S/MIME BR 7.1: never
+   * reused; 'serialTaken' when it was used already) and the coming signature audited.
+   * Rejects when the signature is no longer wanted, or the record cannot be written: the
+   * CA then does not sign.
    */
-  recordSigned(serialNumberHex: string, der: Uint8Array): Promise<void>;
+  reserve(intent: SigningIntent): Promise<'reserved' | 'serialTaken' | 'keyCompromised'>;
+  /** After the signature, committed together, before anyone sees it: the certificate kept with its serial, and audited. */
+  recordSigned(record: SignedRecord): Promise<void>;
 }
 
-/** Keys the CA must not certify again (S/MIME BR 6.1.1.3), by SubjectPublicKeyInfo SHA-256 (hex). */
-export interface KeyHistory {
-  isCompromised(spkiSha256Hex: string): Promise<boolean>;
+export interface SigningIntent {
+  readonly at: Date;
+  readonly serialNumber: string;
+  /** The canonical SubjectPublicKeyInfo's SHA-256, hex (weak-keys.ts spkiSha256Hex): how the key history names the key. */
+  readonly spkiSha256: string;
+  readonly tbsSha256: string;
+}
+
+export interface SignedRecord {
+  readonly at: Date;
+  readonly serialNumber: string;
+  readonly der: Uint8Array;
+  readonly certificateSha256: string;
 }
 
 export interface IssueCertificateDeps {
   readonly ca: CaMaterial;
   readonly clock: Clock;
-  readonly serials: SerialReservations;
-  readonly keyHistory: KeyHistory;
-  /** Called just before and after the signature (STYLE §2: audit around every signature); a failure stops the issuance. */
-  readonly audit: (event: IssuanceAuditEvent) => Promise<void>;
+  readonly ledger: SigningLedger;
 }
 
 export interface IssueCertificateRequest {
@@ -77,10 +87,6 @@ export interface IssueCertificateRequest {
 export type IssueCertificateResult =
   | { readonly ok: true; readonly certificate: X509Certificate; readonly der: ArrayBuffer; readonly serialNumber: string }
   | { readonly ok: false; readonly problems: readonly Problem[] };
-
-export type IssuanceAuditEvent =
-  | { readonly kind: 'signing'; readonly at: Date; readonly serialNumber: string; readonly tbsSha256: string }
-  | { readonly kind: 'signed'; readonly at: Date; readonly serialNumber: string; readonly certificateSha256: string };
 
 /** Tries before giving up on a fresh serial: with 158 random bits a second draw is already a miracle. */
 const serialAttempts = 5;
@@ -116,9 +122,10 @@ async function signWithinLimits(
     : request.publicKey;
   const key = describeSubjectKey(spki);
 
-  // Step 1b: a key of an allowed kind may still be weak or known compromised (BR 6.1.1.3).
-  const keyProblem = await keyHistoryProblem(deps.keyHistory, spki, key);
-  if (keyProblem !== undefined) return { ok: false, problems: [keyProblem] };
+  // Step 1b: a key of an allowed kind may still be weak (BR 6.1.1.3 (5)); the ledger knows the compromised ones.
+  const weakProblem = weakKeyProblem(spki, key);
+  if (weakProblem !== undefined) return { ok: false, problems: [weakProblem] };
+  const spkiSha256 = spkiSha256Hex(spki);
 
   for (let attempt = 1; attempt <= serialAttempts; attempt++) {
     const serialNumber = randomSerialNumber();
@@ -163,16 +170,17 @@ async function signWithinLimits(
       return { ok: false, problems: lintProblems };
     }
 
-    // Step 5: reserve the serial; one taken already means a new serial and a new TBS.
-    if (!(await deps.serials.reserve(serialNumber))) continue;
+    // Step 5: reserve the serial and audit the signature to come; a serial taken already
+    // means a new serial and a new TBS, a compromised key a refusal.
+    const reservation = await deps.ledger.reserve({ at: now, serialNumber, spkiSha256, tbsSha256: sha256Hex(tbsDer) });
+    if (reservation === 'keyCompromised') return { ok: false, problems: [compromisedKeyProblem] };
+    if (reservation === 'serialTaken') continue;
 
-    // Step 6: sign with the issuing CA key, with an audit record before and after.
-    await deps.audit({ kind: 'signing', at: now, serialNumber, tbsSha256: sha256Hex(tbsDer) });
+    // Step 6: sign with the issuing CA key; the certificate is on record and audited before anything else.
     const der = await signTbsCertificate(tbsDer, deps.ca.issuingSigner);
-    await deps.serials.recordSigned(serialNumber, der);
+    await deps.ledger.recordSigned({ at: now, serialNumber, der, certificateSha256: sha256Hex(der) });
 
-    // Step 7: parse the result and make sure it carries the linted TBS byte for byte.
-    const certificate = new X509Certificate(toArrayBuffer(der));
+    // Step 7: make sure the result carries the linted TBS byte for byte.
     if (!bytesEqual(certificateFields(der).tbsCertificate, tbsDer)) {
       throw new Error(`issuing ${serialNumber}: signed TBSCertificate differs from the linted one`);
     }
@@ -182,8 +190,7 @@ async function signWithinLimits(
     if (!isVerified) {
       throw new Error(`issuing ${serialNumber}: signature does not verify under the issuing CA`);
     }
-    await deps.audit({ kind: 'signed', at: now, serialNumber, certificateSha256: sha256Hex(der) });
-    return { ok: true, certificate, der: toArrayBuffer(der), serialNumber };
+    return issued(der, serialNumber);
   }
   throw new Error(`no free serial number after ${serialAttempts} random draws: the serial store is broken`);
 }
@@ -233,8 +240,28 @@ export async function parseCsr(input: string | ArrayBuffer | Uint8Array): Promis
   return { ok: true, value: { publicKey: toArrayBuffer(new Uint8Array(publicKey)), key } };
 }
 
-/** The problem with a key the profile allows by kind and size, if any. */
-async function keyHistoryProblem(history: KeyHistory, spki: ArrayBuffer, key: SubjectKeyDescription): Promise<Problem | undefined> {
+/** A signed certificate as the caller gets it; parsed by @peculiar/x509 only for a caller that reads `certificate`. */
+function issued(der: Uint8Array<ArrayBuffer>, serialNumber: string): IssueCertificateResult {
+  let certificate: X509Certificate | undefined;
+  return {
+    ok: true,
+    get certificate() {
+      certificate ??= new X509Certificate(toArrayBuffer(der));
+      return certificate;
+    },
+    der: toArrayBuffer(der),
+    serialNumber,
+  };
+}
+
+const compromisedKeyProblem: Problem = {
+  code: 'issuance.keyCompromised',
+  citation: 'S/MIME BR 6.1.1.3 (4)',
+  message: 'this key was reported compromised: a certificate for it was revoked for keyCompromise',
+};
+
+/** The problem with a key the profile allows by kind and size, if it is weak. */
+function weakKeyProblem(spki: ArrayBuffer, key: SubjectKeyDescription): Problem | undefined {
   // Only RSA moduli can be weak this way: EC keys skip the parse.
   const weak = key.kind === 'rsa' ? weakKeyReason(spki) : undefined;
   if (weak === 'rocaFingerprint') {
@@ -242,9 +269,6 @@ async function keyHistoryProblem(history: KeyHistory, spki: ArrayBuffer, key: Su
   }
   if (weak === 'closePrimes') {
     return { code: 'issuance.keyWeak', citation: 'S/MIME BR 6.1.1.3 (5)', message: `RSA modulus factors within ${FERMAT_ROUNDS} rounds of Fermat's method (close primes)` };
-  }
-  if (await history.isCompromised(spkiSha256Hex(spki))) {
-    return { code: 'issuance.keyCompromised', citation: 'S/MIME BR 6.1.1.3 (4)', message: 'this key was reported compromised: a certificate for it was revoked for keyCompromise' };
   }
   return undefined;
 }

@@ -15,30 +15,36 @@ export interface AuditEntry {
 }
 
 /**
- * Append one entry to the chain, inside the caller's transaction. The head row is locked
- * (FOR UPDATE), so every writer in the cluster takes the next number in turn and hashes
- * over its predecessor; audit_entry_hash (migration 0005) is the one definition of the
- * hash, shared with the verification. The lock is held until the caller commits: append
- * last in a transaction, so it is held briefly.
+ * Append entries to the chain, in order, inside the caller's transaction. The head row is
+ * locked (FOR UPDATE), so every writer in the cluster takes the next numbers in turn and
+ * hashes over its predecessor; append_audit_entries (migration 0011) is the one way in and
+ * audit_entry_hash (migration 0005) the one definition of the hash, shared with the
+ * verification. The lock is held until the caller commits: append last in a transaction,
+ * so it is held briefly. Returns the new head.
  */
-export async function appendAudit(db: Db | Tx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
-  const before = entry.before === undefined ? null : JSON.stringify(entry.before);
-  const after = entry.after === undefined ? null : JSON.stringify(entry.after);
-  const result = await db.execute(sql`
-    with head as (select seq, hash from audit_head where id = 1 for update),
-    appended as (
-      insert into audit_log (seq, prev_hash, hash, at, actor, action, subject_type, subject_id, before, after)
-      select head.seq + 1, head.hash,
-        audit_entry_hash(head.hash, head.seq + 1, ${entry.at}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.subjectType}, ${entry.subjectId}, ${before}::jsonb, ${after}::jsonb),
-        ${entry.at}::timestamptz, ${entry.actor}, ${entry.action}, ${entry.subjectType}, ${entry.subjectId}, ${before}::jsonb, ${after}::jsonb
-      from head
-      returning seq, hash
-    )
-    update audit_head set seq = appended.seq, hash = appended.hash from appended where audit_head.id = 1
-    returning appended.seq, appended.hash`);
-  const row = rowsOf<{ seq: string | number; hash: string }>(result)[0];
-  if (row === undefined) throw new Error('appending to the audit chain: no head row (migration 0005 missing?)');
-  return { seq: Number(row.seq), hash: row.hash };
+export async function appendAuditEntries(db: Db | Tx, entries: readonly AuditEntry[]): Promise<{ seq: number; hash: string }> {
+  const result = await db.execute(sql`select head_seq, head_hash from append_audit_entries(${JSON.stringify(entries.map(auditEntryJson))}::jsonb)`);
+  const row = rowsOf<{ head_seq: string | number; head_hash: string }>(result)[0];
+  if (row === undefined) throw new Error('appending to the audit chain: no head (migration 0011 missing?)');
+  return { seq: Number(row.head_seq), hash: row.head_hash };
+}
+
+/** Append one entry (appendAuditEntries); its number and hash are the new head's. */
+export function appendAudit(db: Db | Tx, entry: AuditEntry): Promise<{ seq: number; hash: string }> {
+  return appendAuditEntries(db, [entry]);
+}
+
+/** An entry as append_audit_entries reads it; an absent before/after stays absent (SQL NULL). */
+function auditEntryJson(entry: AuditEntry): Record<string, unknown> {
+  return {
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    ...(entry.before === undefined ? {} : { before: entry.before }),
+    ...(entry.after === undefined ? {} : { after: entry.after }),
+  };
 }
 
 /** One entry as the chain verification sees it: what is stored, and what its hash must be. */

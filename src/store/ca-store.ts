@@ -1,5 +1,6 @@
-import { and, eq, isNotNull, notExists } from 'drizzle-orm';
+import { and, eq, isNotNull, notExists, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { rowsOf } from './rows.js';
 import { caCertificates, certificates, certificateSerials, compromisedKeys } from './schema/tables.js';
 
 /** Reserves a serial number for good, in its own committed statement; false when it was used already. */
@@ -12,9 +13,55 @@ export async function reserveSerialNumber(db: Db, serialNumber: string, reserved
   return rows.length === 1;
 }
 
-/** The certificate signed under a reserved serial, committed before it leaves the CA. */
-export async function recordSignedSerial(db: Db, serialNumber: string, der: Uint8Array, at: Date): Promise<void> {
-  await db.update(certificateSerials).set({ der, signedAt: at }).where(eq(certificateSerials.serialNumber, serialNumber.toLowerCase()));
+/** A signature the CA is about to make, as its bookkeeping records it first. */
+export interface SigningIntent {
+  serialNumber: string;
+  /** What the serial is for: "application:<id>", "pickup:<id>", "demo", … */
+  reservedFor: string;
+  /** The key to be certified: its canonical SubjectPublicKeyInfo SHA-256 (weak-keys.ts spkiSha256Hex). */
+  spkiSha256: string;
+  tbsSha256: string;
+  at: Date;
+}
+
+export type ReservationOutcome = 'reserved' | 'serialTaken' | 'keyCompromised';
+
+/**
+ * For each intent, in one committed statement: a key on record as compromised is refused,
+ * else the serial is reserved for good and the coming signature audited (migration 0011
+ * reserve_serials_for_signing). One outcome per intent, in order.
+ */
+export async function reserveSerialsForSigning(db: Db, intents: readonly SigningIntent[]): Promise<ReservationOutcome[]> {
+  const batch = intents.map((intent) => ({ ...intent, at: intent.at.toISOString() }));
+  const result = await db.execute(sql`select serial, outcome from reserve_serials_for_signing(${JSON.stringify(batch)}::jsonb)`);
+  const rows = rowsOf<{ serial: string; outcome: ReservationOutcome }>(result);
+  if (rows.length !== intents.length || rows.some((row, index) => row.serial !== intents[index]?.serialNumber.toLowerCase())) {
+    throw new Error(`reserving serials: ${rows.length} outcomes for ${intents.length} intents`);
+  }
+  return rows.map((row) => row.outcome);
+}
+
+/** A certificate the CA signed under a serial it reserved. */
+export interface SignedCertificateRecord {
+  serialNumber: string;
+  der: Uint8Array;
+  certificateSha256: string;
+  at: Date;
+}
+
+/**
+ * The signed certificates kept with their serials and audited, committed in one statement
+ * before they leave the CA (migration 0011 record_signed_certificates): a certificate that
+ * is signed but never stored by its caller is still on record.
+ */
+export async function recordSignedCertificates(db: Db, records: readonly SignedCertificateRecord[]): Promise<void> {
+  const batch = records.map((record) => ({
+    serialNumber: record.serialNumber,
+    derHex: Buffer.from(record.der.buffer, record.der.byteOffset, record.der.byteLength).toString('hex'),
+    certificateSha256: record.certificateSha256,
+    at: record.at.toISOString(),
+  }));
+  await db.execute(sql`select record_signed_certificates(${JSON.stringify(batch)}::jsonb)`);
 }
 
 export interface SignedSerialRow {

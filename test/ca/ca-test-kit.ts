@@ -101,9 +101,7 @@ export function bookkeepingFreeDeps(ca: CaMaterial, now: Date): IssueCertificate
   return {
     ca,
     clock: { now: () => now },
-    serials: { reserve: () => Promise.resolve(true), recordSigned: () => Promise.resolve() },
-    keyHistory: { isCompromised: () => Promise.resolve(false) },
-    audit: () => Promise.resolve(),
+    ledger: { reserve: () => Promise.resolve('reserved'), recordSigned: () => Promise.resolve() },
   };
 }
 

@@ -24,9 +24,11 @@ import {
   issueCertificate,
   issueDemoCertificate,
   parseCsr,
-  type IssuanceAuditEvent,
   type IssueCertificateDeps,
   type IssueCertificateRequest,
+  type SignedRecord,
+  type SigningIntent,
+  type SigningLedger,
 } from '../../src/ca/issuer.js';
 import { randomSerialNumber } from '../../src/ca/serial-number.js';
 import { parseTbs } from '../../src/ca/lints/parsed-tbs.js';
@@ -35,6 +37,7 @@ import { toPem } from '../../src/ca/pem.js';
 import { keyRefusalReason, subscriberProfile, validityEnd } from '../../src/ca/profile.js';
 import { describeSubjectKey } from '../../src/ca/subject-key.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
+import { spkiSha256Hex } from '../../src/ca/weak-keys.js';
 import { FakeClock } from '../support/fake-clock.js';
 import {
   csrSigningAlgorithm,
@@ -92,12 +95,16 @@ describe(issueCertificate.name, () => {
   const deps = (overrides: Partial<IssueCertificateDeps> = {}): IssueCertificateDeps => ({
     ca,
     clock,
-    serials: { reserve: (serial) => Promise.resolve(!reserved.has(serial) && Boolean(reserved.add(serial))), recordSigned: () => Promise.resolve() },
-    keyHistory: { isCompromised: () => Promise.resolve(false) },
-    audit: () => Promise.resolve(),
+    ledger: recordingLedger([]),
     ...overrides,
   });
-  const recordingAudit = (events: IssuanceAuditEvent[]) => (event: IssuanceAuditEvent) => Promise.resolve(void events.push(event));
+  type LedgerEvent = { kind: 'reserve'; intent: SigningIntent } | { kind: 'record'; record: SignedRecord };
+  const freshSerial = (intent: SigningIntent) => Promise.resolve(reserved.has(intent.serialNumber) || !reserved.add(intent.serialNumber) ? 'serialTaken' as const : 'reserved' as const);
+  /** A ledger that keeps what the CA tells it in `events`, and answers reservations with `answer`. */
+  const recordingLedger = (events: LedgerEvent[], answer: SigningLedger['reserve'] = freshSerial): SigningLedger => ({
+    reserve: (intent) => (events.push({ kind: 'reserve', intent }), answer(intent)),
+    recordSigned: (record) => Promise.resolve(void events.push({ kind: 'record', record })),
+  });
   const issue = async (overrides: Partial<IssueCertificateRequest> = {}) => {
     const result = await issueCertificate(deps(), request(overrides));
     if (!result.ok) {
@@ -227,39 +234,38 @@ describe(issueCertificate.name, () => {
     expect(new Uint8Array(certificate.publicKey.rawData)).toEqual(new Uint8Array(spki));
   });
 
-  it('writes an audit record before and after the signature, after reserving the serial', async () => {
-    const events: (IssuanceAuditEvent | { kind: 'reserved'; serialNumber: string } | { kind: 'recorded'; serialNumber: string; der: Uint8Array })[] = [];
-    const result = await issueCertificate(
-      deps({
-        serials: {
-          reserve: (serialNumber) => Promise.resolve(events.push({ kind: 'reserved', serialNumber }) > 0),
-          recordSigned: (serialNumber, der) => Promise.resolve(void events.push({ kind: 'recorded', serialNumber, der })),
-        },
-        audit: (event) => Promise.resolve(void events.push(event)),
-      }),
-      request(),
-    );
+  it('reserves the serial and records the signature to come before signing, and the certificate after', async () => {
+    const events: LedgerEvent[] = [];
+    const publicKey = keyPair('P-256').publicKey;
+    const result = await issueCertificate(deps({ ledger: recordingLedger(events) }), request({ publicKey }));
     if (!result.ok) {
       throw new Error('refused');
     }
     const { serialNumber } = result;
     const tbs = certificateFields(result.der).tbsCertificate;
     expect(events).toEqual([
-      { kind: 'reserved', serialNumber },
-      { kind: 'signing', at: clock.now(), serialNumber, tbsSha256: createHash('sha256').update(tbs).digest('hex') },
-      { kind: 'recorded', serialNumber, der: new Uint8Array(result.der) },
       {
-        kind: 'signed',
-        at: clock.now(),
-        serialNumber,
-        certificateSha256: createHash('sha256').update(new Uint8Array(result.der)).digest('hex'),
+        kind: 'reserve',
+        intent: {
+          at: clock.now(),
+          serialNumber,
+          spkiSha256: spkiSha256Hex(await webCrypto.subtle.exportKey('spki', publicKey)),
+          tbsSha256: createHash('sha256').update(tbs).digest('hex'),
+        },
+      },
+      {
+        kind: 'record',
+        record: { at: clock.now(), serialNumber, der: new Uint8Array(result.der), certificateSha256: createHash('sha256').update(new Uint8Array(result.der)).digest('hex') },
       },
     ]);
   });
 
   it('draws another serial when the one it drew is taken, and signs only the one it reserved', async () => {
     const tried: string[] = [];
-    const result = await issueCertificate(deps({ serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 1), recordSigned: () => Promise.resolve() } }), request());
+    const result = await issueCertificate(
+      deps({ ledger: recordingLedger([], (intent) => Promise.resolve(tried.push(intent.serialNumber) > 1 ? 'reserved' : 'serialTaken')) }),
+      request(),
+    );
     expect(tried).toHaveLength(2);
     expect(tried[0]).not.toBe(tried[1]);
     expect(result.ok && result.serialNumber).toBe(tried[1]);
@@ -267,28 +273,34 @@ describe(issueCertificate.name, () => {
   });
 
   it('gives up, without signing, when no serial can be reserved', async () => {
-    const events: IssuanceAuditEvent[] = [];
-    await expect(issueCertificate(deps({ serials: { reserve: () => Promise.resolve(false), recordSigned: () => Promise.resolve() }, audit: recordingAudit(events) }), request())).rejects.toThrow(
+    const events: LedgerEvent[] = [];
+    await expect(issueCertificate(deps({ ledger: recordingLedger(events, () => Promise.resolve('serialTaken')) }), request())).rejects.toThrow(
       /no free serial number after 5 random draws/,
     );
-    expect(events).toEqual([]);
+    expect(events.map((event) => event.kind)).toEqual(['reserve', 'reserve', 'reserve', 'reserve', 'reserve']);
   });
 
-  it('does not sign when the audit record before the signature cannot be written', async () => {
+  it('does not sign when the record before the signature cannot be written', async () => {
     let signatures = 0;
     const countingCa: CaMaterial = { ...ca, issuingSigner: { ...ca.issuingSigner, sign: (data) => (signatures++, ca.issuingSigner.sign(data)) } };
-    const failingAudit = () => Promise.reject(new Error('audit log unavailable'));
-    await expect(issueCertificate(deps({ ca: countingCa, audit: failingAudit }), request())).rejects.toThrow('audit log unavailable');
+    const failing = recordingLedger([], () => Promise.reject(new Error('audit log unavailable')));
+    await expect(issueCertificate(deps({ ca: countingCa, ledger: failing }), request())).rejects.toThrow('audit log unavailable');
     expect(signatures).toBe(0);
   });
 
+  it('refuses, without signing, a key the ledger knows as compromised', async () => {
+    let signatures = 0;
+    const countingCa: CaMaterial = { ...ca, issuingSigner: { ...ca.issuingSigner, sign: (data) => (signatures++, ca.issuingSigner.sign(data)) } };
+    const events: LedgerEvent[] = [];
+    const result = await issueCertificate(deps({ ca: countingCa, ledger: recordingLedger(events, () => Promise.resolve('keyCompromised')) }), request());
+    expect(result.ok ? [] : result.problems.map((problem) => [problem.code, problem.citation])).toEqual([['issuance.keyCompromised', 'S/MIME BR 6.1.1.3 (4)']]);
+    expect(signatures).toBe(0);
+    expect(events.map((event) => event.kind)).toEqual(['reserve']);
+  });
+
   it('refuses a validity of 826 days before building anything', async () => {
-    const events: IssuanceAuditEvent[] = [];
-    const tried: string[] = [];
-    const result = await issueCertificate(
-      deps({ audit: recordingAudit(events), serials: { reserve: (serial) => Promise.resolve(tried.push(serial) > 0), recordSigned: () => Promise.resolve() } }),
-      request({ notAfter: validityEnd(clock.now(), 826) }),
-    );
+    const events: LedgerEvent[] = [];
+    const result = await issueCertificate(deps({ ledger: recordingLedger(events) }), request({ notAfter: validityEnd(clock.now(), 826) }));
     expect(result).toEqual({
       ok: false,
       problems: [
@@ -300,7 +312,6 @@ describe(issueCertificate.name, () => {
       ],
     });
     expect(events).toEqual([]);
-    expect(tried).toEqual([]);
   });
 
   it('issues exactly 825 days', async () => {
@@ -339,9 +350,9 @@ describe(issueCertificate.name, () => {
   });
 
   it('refuses, through the lints, an https CRL URL without signing', async () => {
-    const events: IssuanceAuditEvent[] = [];
+    const events: LedgerEvent[] = [];
     const result = await issueCertificate(
-      deps({ audit: recordingAudit(events) }),
+      deps({ ledger: recordingLedger(events) }),
       request({ urls: { ...subscriberUrls, crl: 'https://crl.certdesk.example/g1.crl' } }),
     );
     expect(result.ok ? [] : result.problems.map((problem) => problem.code)).toEqual([

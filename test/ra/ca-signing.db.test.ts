@@ -11,8 +11,9 @@ import { subscriberProfile, validityEnd } from '../../src/ca/profile.js';
 import { ConfigurationProblem } from '../../src/configuration-problem.js';
 import { bindDatabaseToCa } from '../../src/ra/ca-registry.js';
 import { signingDepsOf } from '../../src/ra/ca-signing.js';
-import { reserveSerialNumber } from '../../src/store/ca-store.js';
-import { auditLog, caCertificates, certificateSerials } from '../../src/store/schema/tables.js';
+import { verifyAuditChain } from '../../src/ra/verify-audit-chain.js';
+import { recordSignedCertificates, reserveSerialNumber, reserveSerialsForSigning } from '../../src/store/ca-store.js';
+import { auditLog, caCertificates, certificateSerials, compromisedKeys } from '../../src/store/schema/tables.js';
 import { generateTestKeys, passphrase, subscriberSubject } from '../ca/ca-test-kit.js';
 import { createTestDatabase, isOnPostgresServer, type TestDatabase } from '../support/db.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -73,6 +74,73 @@ describe(signingDepsOf.name, () => {
     expect(added.map((row) => row.reservedFor)).toEqual(['application:a2']);
     const entries = await database.db.select().from(auditLog).where(eq(auditLog.subjectId, added[0]!.serialNumber));
     expect(entries.map((e) => e.action)).toEqual(['certificate.signing']);
+  });
+});
+
+describe('signatures in flight together', () => {
+  it(`share their statements, and each is reserved, audited twice and kept (${where})`, async () => {
+    const statements: string[] = [];
+    const counted = await createTestDatabase({ onQuery: (text) => statements.push(text) });
+    try {
+      const deps = { db: counted.db, clock, log, ca: issuingCa(first) };
+      const requests = await Promise.all(Array.from({ length: 24 }, () => request()));
+      statements.length = 0;
+      const results = await Promise.all(requests.map((r, i) => issueCertificate(signingDepsOf(deps, `application:batch-${i}`), r)));
+      const serials = results.map((result) => (result.ok ? result.serialNumber : 'refused'));
+      expect(new Set(serials).size).toBe(24);
+      expect(serials).not.toContain('refused');
+      // Two statements per batch at most: far fewer than the 2 × 24 one signature at a time takes.
+      const ledgerStatements = statements.filter((text) => /reserve_serials_for_signing|record_signed_certificates/.test(text));
+      expect(ledgerStatements.length).toBeLessThan(24);
+      expect(statements).toHaveLength(ledgerStatements.length);
+
+      const rows = await counted.db.select().from(certificateSerials);
+      for (const [i, result] of results.entries()) {
+        if (!result.ok) continue;
+        const row = rows.find((candidate) => candidate.serialNumber === result.serialNumber);
+        expect(row).toMatchObject({ reservedFor: `application:batch-${i}`, signedAt: clock.now() });
+        expect(new Uint8Array(row!.der!)).toEqual(new Uint8Array(result.der));
+      }
+      const entries = await counted.db.select().from(auditLog).orderBy(auditLog.seq);
+      for (const serial of serials) {
+        expect(entries.filter((entry) => entry.subjectId === serial).map((entry) => entry.action)).toEqual(['certificate.signing', 'certificate.signed']);
+      }
+      expect(entries.find((entry) => entry.subjectId === serials[3] && entry.action === 'certificate.signed')?.after).toMatchObject({
+        reservedFor: 'application:batch-3',
+        certificateSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      expect(await verifyAuditChain({ db: counted.db })).toMatchObject({ ok: true });
+    } finally {
+      await counted.close();
+    }
+  });
+
+  it(`answers each intent of one batch on its own: reserved, taken, compromised (${where})`, async () => {
+    const at = clock.now();
+    const compromised = 'c'.repeat(64);
+    await database.db.insert(compromisedKeys).values({ spkiSha256: compromised, reason: 'keyCompromise', recordedAt: at, source: 'test' });
+    const intent = (serialNumber: string, spkiSha256 = 'a'.repeat(64)) => ({ serialNumber, reservedFor: 'test:batch', spkiSha256, tbsSha256: 'b'.repeat(64), at });
+    const auditBefore = (await database.db.select().from(auditLog)).length;
+    expect(await reserveSerialsForSigning(database.db, [intent('5a'.repeat(20)), intent('5A'.repeat(20)), intent('5b'.repeat(20), compromised), intent('5c'.repeat(20))])).toEqual([
+      'reserved',
+      'serialTaken',
+      'keyCompromised',
+      'reserved',
+    ]);
+    expect((await database.db.select().from(auditLog)).length).toBe(auditBefore + 2);
+    expect(await database.db.select().from(certificateSerials).where(eq(certificateSerials.serialNumber, '5b'.repeat(20)))).toEqual([]);
+  });
+
+  it(`writes nothing of a batch that records a serial never reserved (${where})`, async () => {
+    const at = clock.now();
+    const [reserved] = await reserveSerialsForSigning(database.db, [{ serialNumber: '6a'.repeat(20), reservedFor: 'test:record', spkiSha256: 'a'.repeat(64), tbsSha256: 'b'.repeat(64), at }]);
+    expect(reserved).toBe('reserved');
+    const auditBefore = (await database.db.select().from(auditLog)).length;
+    const record = (serialNumber: string) => ({ serialNumber, der: new Uint8Array([0x30, 0x00]), certificateSha256: 'd'.repeat(64), at });
+    await expect(recordSignedCertificates(database.db, [record('6a'.repeat(20)), record('6b'.repeat(20))])).rejects.toThrow();
+    const [row] = await database.db.select().from(certificateSerials).where(eq(certificateSerials.serialNumber, '6a'.repeat(20)));
+    expect(row?.der).toBeNull();
+    expect((await database.db.select().from(auditLog)).length).toBe(auditBefore);
   });
 });
 
