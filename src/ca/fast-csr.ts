@@ -12,7 +12,7 @@ import {
   utf8TextOf,
   type StrictTlv,
 } from './strict-der.js';
-import { describeSubjectKey, type SubjectKeyDescription } from './subject-key.js';
+import { readSubjectKey, type SubjectKeyDescription } from './subject-key.js';
 
 /**
  * parseCsr's acceptances, decided without @peculiar/x509: a strict DER read of the
@@ -59,15 +59,15 @@ export function acceptCsrFast(der: Uint8Array): AcceptedCsr | undefined {
 
   // Step 1: the key, described as parseCsr describes it; a refused key is for parseCsr to refuse.
   const publicKey = new Uint8Array(rawOf(der, spki));
-  const key = describeSubjectKey(publicKey);
-  if (keyRefusalReason(key) !== undefined) return undefined;
+  const { description: key, keyObject } = readSubjectKey(publicKey);
+  if (keyObject === undefined || keyRefusalReason(key) !== undefined) return undefined;
 
   // Step 2: proof of possession, for the signature algorithms that go with the key.
   const digest = digestFor(algorithmOf(der, algorithm), key);
   if (digest === undefined) return undefined;
   let isValid: boolean;
   try {
-    isValid = verify(digest === 'none' ? null : digest, rawOf(der, info), { key: Buffer.from(publicKey), format: 'der', type: 'spki', dsaEncoding: 'der' }, signatureBits.subarray(1));
+    isValid = verify(digest === 'none' ? null : digest, rawOf(der, info), { key: keyObject, dsaEncoding: 'der' }, signatureBits.subarray(1));
   } catch {
     // OpenSSL would not even check it: parseCsr decides what that means.
     return undefined;

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { toHex } from './der.js';
@@ -25,6 +25,81 @@ const curveNames: Readonly<Record<string, string>> = {
  * undecodable key comes back as `unsupported`, which every caller refuses.
  */
 export function describeSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyDescription {
+  return readSubjectKey(spki).description;
+}
+
+/** A SubjectPublicKeyInfo as the CA reads it: the profile's description, and the key as OpenSSL loaded it (when it does). */
+export interface SubjectKeyReading {
+  readonly description: SubjectKeyDescription;
+  readonly keyObject: KeyObject | undefined;
+}
+
+/**
+ * The keys read last, by their bytes. A pickup reads its key for the CSR's signature and
+ * again when the CA certifies it: OpenSSL loads it once (~0.1 ms for a P-256 point, the
+ * most expensive step of reading a CSR). The same bytes are the same key, so a hit is the
+ * answer the reading would give; descriptions are frozen, KeyObjects immutable.
+ */
+const recentKeys = new Map<string, SubjectKeyReading>();
+const recentKeysKept = 64;
+
+export function readSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyReading {
+  const bytes = spki instanceof ArrayBuffer ? new Uint8Array(spki) : spki;
+  const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  const known = recentKeys.get(id);
+  if (known !== undefined) return known;
+  const reading = readUncached(bytes);
+  recentKeys.set(id, reading);
+  if (recentKeys.size > recentKeysKept) recentKeys.delete(recentKeys.keys().next().value as string);
+  return reading;
+}
+
+function readUncached(spki: Uint8Array): SubjectKeyReading {
+  const layout = canonicalEcLayoutOf(spki);
+  return layout === undefined ? readThroughOpenssl(spki) : readCanonicalEc(spki, layout);
+}
+
+/**
+ * SubjectPublicKeyInfo { id-ecPublicKey, namedCurve } with an uncompressed point, in the
+ * one DER form OpenSSL writes, for the curves the profile allows: the bytes before the
+ * coordinates, and how many of them follow.
+ */
+const canonicalEcLayouts = [
+  { curve: 'P-256', prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'), coordinates: 64 },
+  { curve: 'P-384', prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'), coordinates: 96 },
+] as const;
+
+type CanonicalEcLayout = (typeof canonicalEcLayouts)[number];
+
+function canonicalEcLayoutOf(spki: Uint8Array): CanonicalEcLayout | undefined {
+  return canonicalEcLayouts.find(({ prefix, coordinates }) => spki.length === prefix.length + coordinates && prefix.every((byte, index) => spki[index] === byte));
+}
+
+/** Whether `spki` is an EC key (P-256, P-384) already in the form OpenSSL writes: re-encoding it gives back these bytes. */
+export function isCanonicalEcSpki(spki: Uint8Array): boolean {
+  return canonicalEcLayoutOf(spki) !== undefined;
+}
+
+/**
+ * What readThroughOpenssl answers for these bytes (test/ca/subject-key.test.ts), with the
+ * key made from its coordinates: OpenSSL's SPKI decoder takes ~100 µs for a P-256 point,
+ * setting the coordinates ~50 µs, and both refuse a point that is not on the curve.
+ */
+function readCanonicalEc(spki: Uint8Array, layout: CanonicalEcLayout): SubjectKeyReading {
+  const start = layout.prefix.length;
+  const half = layout.coordinates / 2;
+  const coordinate = (from: number) => Buffer.from(spki.buffer, spki.byteOffset + from, half).toString('base64url');
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPublicKey({ key: { kty: 'EC', crv: layout.curve, x: coordinate(start), y: coordinate(start + half) }, format: 'jwk' });
+  } catch {
+    return unloaded({ kind: 'unsupported', algorithm: `${publicKeyAlgorithmOids.ecPublicKey} (undecodable key)` });
+  }
+  return Object.freeze({ description: Object.freeze({ kind: 'ec', curve: layout.curve }), keyObject });
+}
+
+/** Any other SubjectPublicKeyInfo: decoded by asn1js, loaded by OpenSSL. */
+export function readThroughOpenssl(spki: Uint8Array): SubjectKeyReading {
   let algorithmOid: string;
   let point: Uint8Array;
   try {
@@ -33,16 +108,25 @@ export function describeSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyDe
     point = new Uint8Array(parsed.subjectPublicKey);
   } catch {
     // Not even an AlgorithmIdentifier: report it as a key we cannot accept.
-    return { kind: 'unsupported', algorithm: 'undecodable SubjectPublicKeyInfo' };
+    return unloaded({ kind: 'unsupported', algorithm: 'undecodable SubjectPublicKeyInfo' });
   }
-  let details: { type: string | undefined; modulusLength?: number | undefined; publicExponent?: bigint | undefined; namedCurve?: string | undefined };
+  let keyObject: KeyObject;
   try {
-    const key = createPublicKey({ key: Buffer.from(new Uint8Array(spki)), format: 'der', type: 'spki' });
-    details = { type: key.asymmetricKeyType, ...key.asymmetricKeyDetails };
+    keyObject = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch {
     // OpenSSL cannot load it (bad point, unknown curve…): describe by OID only.
-    return { kind: 'unsupported', algorithm: `${algorithmOid} (undecodable key)` };
+    return unloaded({ kind: 'unsupported', algorithm: `${algorithmOid} (undecodable key)` });
   }
+  return Object.freeze({ description: Object.freeze(describe(algorithmOid, point, { type: keyObject.asymmetricKeyType, ...keyObject.asymmetricKeyDetails })), keyObject });
+}
+
+const unloaded = (description: SubjectKeyDescription): SubjectKeyReading => Object.freeze({ description: Object.freeze(description), keyObject: undefined });
+
+function describe(
+  algorithmOid: string,
+  point: Uint8Array,
+  details: { type: string | undefined; modulusLength?: number | undefined; publicExponent?: bigint | undefined; namedCurve?: string | undefined },
+): SubjectKeyDescription {
   switch (algorithmOid) {
     case publicKeyAlgorithmOids.rsaEncryption:
       if (details.modulusLength === undefined) return { kind: 'unsupported', algorithm: 'RSA without modulus' };

@@ -1,5 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { toHex } from './der.js';
+import { isCanonicalEcSpki, readSubjectKey } from './subject-key.js';
 
 /**
  * Keys the CA must refuse although their type and size are allowed (S/MIME BR 6.1.1.3):
@@ -20,8 +21,10 @@ export function spkiSha256Hex(spki: ArrayBuffer | Uint8Array): string {
 }
 
 function canonicalSpki(spki: Uint8Array): Uint8Array {
+  // Already in the one form the re-encoding writes: it would give back these very bytes.
+  if (isCanonicalEcSpki(spki)) return spki;
   try {
-    const jwk = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    const jwk = (readSubjectKey(spki).keyObject ?? createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' })).export({ format: 'jwk' });
     return new Uint8Array(createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'der' }));
   } catch {
     // Not a key OpenSSL loads: the profile refuses it anyway; its bytes name it.
@@ -40,8 +43,8 @@ export function weakKeyReason(spki: ArrayBuffer | Uint8Array): WeakKeyReason | u
 
 function rsaModulusOf(spki: ArrayBuffer | Uint8Array): bigint | undefined {
   try {
-    const key = createPublicKey({ key: Buffer.from(new Uint8Array(spki)), format: 'der', type: 'spki' });
-    if (key.asymmetricKeyType !== 'rsa') return undefined;
+    const key = readSubjectKey(spki).keyObject;
+    if (key?.asymmetricKeyType !== 'rsa') return undefined;
     const { n } = key.export({ format: 'jwk' });
     return n === undefined ? undefined : BigInt(`0x${Buffer.from(n, 'base64url').toString('hex')}`);
   } catch {

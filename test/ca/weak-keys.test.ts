@@ -1,3 +1,5 @@
+import { createHash, createPublicKey } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeSubjectKey } from '../../src/ca/subject-key.js';
 import { webCrypto } from '../../src/ca/webcrypto.js';
@@ -36,6 +38,38 @@ describe('weak RSA keys (S/MIME BR 6.1.1.3)', () => {
     expect(spkiSha256Hex(compressed)).toBe(spkiSha256Hex(uncompressed));
     expect(describeSubjectKey(uncompressed)).toEqual({ kind: 'ec', curve: 'P-256' });
     expect(describeSubjectKey(compressed)).toEqual({ kind: 'unsupported', algorithm: 'EC public key not in uncompressed form' });
+  });
+
+  it('names every key as the JWK re-encoding would, by its bytes when OpenSSL cannot load them (P-256, P-384, RSA, damaged)', async () => {
+    // The definition the key history was written with (issue #8): SHA-256 over the key
+    // re-encoded through JWK, or over the bytes as they are.
+    const reference = (spki: Uint8Array) => {
+      let canonical: Uint8Array = spki;
+      try {
+        const jwk = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+        canonical = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'der' });
+      } catch {
+        // bytes as they are
+      }
+      return createHash('sha256').update(canonical).digest('hex');
+    };
+    const keys = [
+      ...(await Promise.all(Array.from({ length: 6 }, () => generateTestKeys('P-256')))),
+      ...(await Promise.all(Array.from({ length: 3 }, () => generateTestKeys('P-384')))),
+      await generateTestKeys('RSA-2048'),
+    ];
+    const spkis = await Promise.all(keys.map(async (pair) => new Uint8Array(await spkiOf(pair))));
+    for (const spki of spkis) expect(spkiSha256Hex(spki)).toBe(reference(spki));
+    // Damaged: a flipped byte anywhere (an invalid point, another curve, a broken length), a cut.
+    fc.assert(
+      fc.property(fc.nat({ max: spkis.length - 1 }), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean(), (which, at, flip, cut) => {
+        const spki = new Uint8Array(spkis[which]!);
+        const index = at % spki.length;
+        const damaged = cut ? spki.subarray(0, index) : (spki[index]! ^= flip, spki);
+        expect(spkiSha256Hex(damaged)).toBe(reference(damaged));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('computes integer square roots exactly', () => {

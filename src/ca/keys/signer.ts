@@ -1,3 +1,4 @@
+import { KeyObject, sign } from 'node:crypto';
 import type { CaSignatureAlgorithm, SignatureHash } from '../signature-algorithm.js';
 import { webCrypto } from '../webcrypto.js';
 
@@ -16,13 +17,34 @@ export interface CaSigner {
   sign(data: ArrayBuffer): Promise<ArrayBuffer>;
 }
 
-/** A signer over a WebCrypto key pair (the decrypted key file). */
+/**
+ * A signer over a WebCrypto key pair (the decrypted key file). With Node's own WebCrypto,
+ * ECDSA and Ed25519 sign on this thread through the key's KeyObject (~20 µs for P-256),
+ * the same OpenSSL call without the ~80 µs of handing a job to the thread pool and back;
+ * RSA, at a millisecond or more a signature, stays off this thread.
+ */
 export function cryptoKeySigner(keys: CryptoKeyPair, crypto: Crypto = webCrypto): CaSigner {
   const algorithm = signatureAlgorithmForKey(keys.privateKey);
+  const signOnThisThread = crypto === webCrypto ? directSign(keys.privateKey, algorithm) : undefined;
   return {
     publicKey: keys.publicKey,
     algorithm,
-    sign: (data) => crypto.subtle.sign(algorithm, keys.privateKey, data),
+    sign: signOnThisThread ?? ((data) => crypto.subtle.sign(algorithm, keys.privateKey, data)),
+  };
+}
+
+/** WebCrypto's sign for `algorithm` as one node:crypto call, in WebCrypto's form (ECDSA r‖s); undefined for RSA. */
+function directSign(privateKey: CryptoKey, algorithm: CaSignatureAlgorithm): ((data: ArrayBuffer) => Promise<ArrayBuffer>) | undefined {
+  if (algorithm.name === 'RSASSA-PKCS1-v1_5') return undefined;
+  const key = KeyObject.from(privateKey);
+  const digest = algorithm.name === 'ECDSA' ? algorithm.hash.replace('-', '').toLowerCase() : null;
+  return (data) => {
+    try {
+      const signature = sign(digest, new Uint8Array(data), { key, dsaEncoding: 'ieee-p1363' });
+      return Promise.resolve(signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   };
 }
 
