@@ -115,11 +115,12 @@ async function signWithinLimits(
   request: IssueCertificateRequest,
   limits: { allowBackdateForDemoOrImport: boolean },
 ): Promise<IssueCertificateResult> {
-  // Step 1: read the clock once; take the key as SubjectPublicKeyInfo and describe it.
+  // Step 1: read the clock once; take the key as SubjectPublicKeyInfo (our own copy: what
+  // is described, hashed and certified are the same bytes) and describe it.
   const now = deps.clock.now();
   const spki = isCryptoKey(request.publicKey)
     ? await webCrypto.subtle.exportKey('spki', request.publicKey)
-    : request.publicKey;
+    : toArrayBuffer(request.publicKey);
   const key = describeSubjectKey(spki);
 
   // Step 1b: a key of an allowed kind may still be weak (BR 6.1.1.3 (5)); the ledger knows the compromised ones.
@@ -178,7 +179,7 @@ async function signWithinLimits(
 
     // Step 6: sign with the issuing CA key; the certificate is on record and audited before anything else.
     const der = await signTbsCertificate(tbsDer, deps.ca.issuingSigner);
-    await deps.ledger.recordSigned({ at: now, serialNumber, der, certificateSha256: sha256Hex(der) });
+    await deps.ledger.recordSigned({ at: deps.clock.now(), serialNumber, der, certificateSha256: sha256Hex(der) });
 
     // Step 7: make sure the result carries the linted TBS byte for byte.
     if (!bytesEqual(certificateFields(der).tbsCertificate, tbsDer)) {

@@ -44,7 +44,7 @@ const recentKeys = new Map<string, SubjectKeyReading>();
 const recentKeysKept = 64;
 
 export function readSubjectKey(spki: ArrayBuffer | Uint8Array): SubjectKeyReading {
-  const bytes = spki instanceof ArrayBuffer ? new Uint8Array(spki) : spki;
+  const bytes = ArrayBuffer.isView(spki) ? spki : new Uint8Array(spki);
   const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   const known = recentKeys.get(id);
   if (known !== undefined) return known;

@@ -6,8 +6,12 @@
  *
  * `write` must take a batch atomically (one statement, one transaction) and return one
  * result per item, in order. A failed batch is written again item by item, so an item
- * the database refuses fails its own caller only; since the failed batch left nothing
- * behind, nothing is written twice.
+ * the database refuses fails its own caller only. A batch that failed before its commit
+ * left nothing behind; one whose answer was lost after its commit is written again, so
+ * `write` must take an item it has already written as what it is (ra/ca-signing.ts: a
+ * reserved serial comes back taken, a recorded certificate is recognised).
+ *
+ * One batch is written at a time: a statement that hangs holds every caller behind it.
  */
 export function groupCommit<I, O>(write: (items: readonly I[]) => Promise<readonly O[]>, options: { readonly maxBatch: number }): (item: I) => Promise<O> {
   if (!Number.isSafeInteger(options.maxBatch) || options.maxBatch < 1) throw new Error(`groupCommit: maxBatch must be a positive integer, not ${options.maxBatch}`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa, type CaMaterial } from '../../src/ca/bootstrap.js';
@@ -141,6 +142,56 @@ describe('signatures in flight together', () => {
     const [row] = await database.db.select().from(certificateSerials).where(eq(certificateSerials.serialNumber, '6a'.repeat(20)));
     expect(row?.der).toBeNull();
     expect((await database.db.select().from(auditLog)).length).toBe(auditBefore);
+  });
+});
+
+describe(recordSignedCertificates.name, () => {
+  it(`takes the same certificate recorded again as done, and refuses another one for the serial (${where})`, async () => {
+    const at = clock.now();
+    const serialNumber = '7a'.repeat(20);
+    await reserveSerialsForSigning(database.db, [{ serialNumber, reservedFor: 'test:again', spkiSha256: 'a'.repeat(64), tbsSha256: 'b'.repeat(64), at }]);
+    const record = (der: number[]) => ({ serialNumber, der: new Uint8Array(der), certificateSha256: 'd'.repeat(64), at });
+    await recordSignedCertificates(database.db, [record([0x30, 0x01, 0x01])]);
+    const entries = async () => (await database.db.select().from(auditLog).where(eq(auditLog.subjectId, serialNumber))).map((entry) => entry.action);
+    expect(await entries()).toEqual(['certificate.signing', 'certificate.signed']);
+    // A batch written again after its answer was lost: nothing changes, nothing is added.
+    await recordSignedCertificates(database.db, [record([0x30, 0x01, 0x01])]);
+    expect(await entries()).toEqual(['certificate.signing', 'certificate.signed']);
+    // Another certificate under a serial that holds one: refused, the first one kept.
+    await expect(recordSignedCertificates(database.db, [record([0x30, 0x01, 0x02])])).rejects.toThrow();
+    const [row] = await database.db.select().from(certificateSerials).where(eq(certificateSerials.serialNumber, serialNumber));
+    expect([...new Uint8Array(row!.der!)]).toEqual([0x30, 0x01, 0x01]);
+  });
+});
+
+describe(reserveSerialsForSigning.name, () => {
+  it.runIf(isOnPostgresServer())('refuses a key whose keyCompromise revocation commits while the reservation waits for it', async () => {
+    if (database.target.kind !== 'postgres') throw new Error('a server test');
+    const revoker = new pg.Client({ connectionString: database.target.url });
+    const observer = new pg.Client({ connectionString: database.target.url });
+    await revoker.connect();
+    await observer.connect();
+    const spkiSha256 = 'e'.repeat(64);
+    try {
+      // A revocation as revoke-certificate.ts makes it: the key history, then its audit entry (the head locked) last.
+      await revoker.query('begin');
+      await revoker.query(`insert into compromised_keys (spki_sha256, reason, recorded_at, source) values ($1, 'keyCompromise', now(), 'test')`, [spkiSha256]);
+      await revoker.query(`select append_audit_entries('[{"at":"2026-11-27T01:00:00Z","actor":"cli","action":"certificate.revoked","subjectType":"certificate","subjectId":"race"}]'::jsonb)`);
+      const reservation = reserveSerialsForSigning(database.db, [{ serialNumber: '8a'.repeat(20), reservedFor: 'test:race', spkiSha256, tbsSha256: 'b'.repeat(64), at: clock.now() }]);
+      // Until the reservation is seen waiting for the revocation's lock.
+      for (let turn = 0; ; turn++) {
+        const { rows } = await observer.query(`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if ((rows[0] as { waiting: number }).waiting > 0) break;
+        if (turn > 10_000) throw new Error('the reservation never waited for the revocation');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await revoker.query('commit');
+      expect(await reservation).toEqual(['keyCompromised']);
+    } finally {
+      await revoker.end();
+      await observer.end();
+    }
+    expect(await database.db.select().from(certificateSerials).where(eq(certificateSerials.serialNumber, '8a'.repeat(20)))).toEqual([]);
   });
 });
 

@@ -45,6 +45,10 @@ DECLARE
   outcomes text[];
   audit jsonb;
 BEGIN
+  -- The chain's head first: a keyCompromise revocation holds it until it commits (its
+  -- entry comes last), so the look into compromised_keys below, a statement of its own
+  -- with its own snapshot, sees every revocation that committed before this batch.
+  PERFORM 1 FROM audit_head h WHERE h.id = 1 FOR UPDATE;
   WITH input AS (
     SELECT x.n, lower(x.item->>'serialNumber') AS serial_number, x.item->>'reservedFor' AS reserved_for, x.item->>'tbsSha256' AS tbs_sha256, x.item->>'at' AS at,
       EXISTS (SELECT 1 FROM compromised_keys k WHERE k.spki_sha256 = x.item->>'spkiSha256') AS compromised
@@ -79,30 +83,36 @@ BEGIN
 END $$;
 --> statement-breakpoint
 -- After the signatures: for each {serialNumber, derHex, certificateSha256, at}, the signed
--- certificate kept with its reserved serial and audited, before anyone sees it. A serial
--- that was never reserved is a fault of the caller: the whole batch fails.
+-- certificate kept with its reserved serial and audited, before anyone sees it. The same
+-- certificate recorded again (a batch whose answer was lost after its commit, written
+-- again) changes nothing; a serial never reserved, or one that holds another certificate,
+-- is a fault of the caller: the whole batch fails.
 CREATE FUNCTION record_signed_certificates(batch jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   recorded bigint;
+  kept_already bigint;
   audit jsonb;
 BEGIN
   WITH input AS (
     SELECT x.n, lower(x.item->>'serialNumber') AS serial_number, decode(x.item->>'derHex', 'hex') AS der, x.item->>'certificateSha256' AS certificate_sha256, x.item->>'at' AS at
     FROM jsonb_array_elements(batch) WITH ORDINALITY AS x(item, n)
   ),
+  already AS (
+    SELECT count(*) AS kept FROM input i JOIN certificate_serials s ON s.serial_number = i.serial_number AND s.der = i.der
+  ),
   updated AS (
     UPDATE certificate_serials s SET der = i.der, signed_at = i.at::timestamptz
-    FROM input i WHERE s.serial_number = i.serial_number
+    FROM input i WHERE s.serial_number = i.serial_number AND s.der IS NULL
     RETURNING s.serial_number, s.reserved_for
   )
-  SELECT count(*), coalesce(jsonb_agg(jsonb_build_object(
+  SELECT count(u.serial_number), (SELECT a.kept FROM already a), coalesce(jsonb_agg(jsonb_build_object(
       'at', i.at, 'actor', 'system:ca', 'action', 'certificate.signed', 'subjectType', 'serial', 'subjectId', i.serial_number,
-      'after', jsonb_build_object('certificateSha256', i.certificate_sha256, 'reservedFor', u.reserved_for)) ORDER BY i.n), '[]'::jsonb)
-  INTO recorded, audit
-  FROM input i JOIN updated u ON u.serial_number = i.serial_number;
-  IF recorded <> jsonb_array_length(batch) THEN
-    RAISE EXCEPTION 'recording signed certificates: % of % serials were reserved', recorded, jsonb_array_length(batch);
+      'after', jsonb_build_object('certificateSha256', i.certificate_sha256, 'reservedFor', u.reserved_for)) ORDER BY i.n) FILTER (WHERE u.serial_number IS NOT NULL), '[]'::jsonb)
+  INTO recorded, kept_already, audit
+  FROM input i LEFT JOIN updated u ON u.serial_number = i.serial_number;
+  IF recorded + kept_already <> jsonb_array_length(batch) THEN
+    RAISE EXCEPTION 'recording signed certificates: % of % serials were reserved and free', recorded + kept_already, jsonb_array_length(batch);
   END IF;
   IF recorded > 0 THEN
     PERFORM append_audit_entries(audit);
