@@ -91,28 +91,31 @@ CREATE FUNCTION record_signed_certificates(batch jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   recorded bigint;
-  kept_already bigint;
+  holding bigint;
   audit jsonb;
 BEGIN
   WITH input AS (
     SELECT x.n, lower(x.item->>'serialNumber') AS serial_number, decode(x.item->>'derHex', 'hex') AS der, x.item->>'certificateSha256' AS certificate_sha256, x.item->>'at' AS at
     FROM jsonb_array_elements(batch) WITH ORDINALITY AS x(item, n)
   ),
-  already AS (
-    SELECT count(*) AS kept FROM input i JOIN certificate_serials s ON s.serial_number = i.serial_number AND s.der = i.der
-  ),
   updated AS (
     UPDATE certificate_serials s SET der = i.der, signed_at = i.at::timestamptz
     FROM input i WHERE s.serial_number = i.serial_number AND s.der IS NULL
     RETURNING s.serial_number, s.reserved_for
   )
-  SELECT count(u.serial_number), (SELECT a.kept FROM already a), coalesce(jsonb_agg(jsonb_build_object(
+  SELECT count(*), coalesce(jsonb_agg(jsonb_build_object(
       'at', i.at, 'actor', 'system:ca', 'action', 'certificate.signed', 'subjectType', 'serial', 'subjectId', i.serial_number,
-      'after', jsonb_build_object('certificateSha256', i.certificate_sha256, 'reservedFor', u.reserved_for)) ORDER BY i.n) FILTER (WHERE u.serial_number IS NOT NULL), '[]'::jsonb)
-  INTO recorded, kept_already, audit
-  FROM input i LEFT JOIN updated u ON u.serial_number = i.serial_number;
-  IF recorded + kept_already <> jsonb_array_length(batch) THEN
-    RAISE EXCEPTION 'recording signed certificates: % of % serials were reserved and free', recorded + kept_already, jsonb_array_length(batch);
+      'after', jsonb_build_object('certificateSha256', i.certificate_sha256, 'reservedFor', u.reserved_for)) ORDER BY i.n), '[]'::jsonb)
+  INTO recorded, audit
+  FROM input i JOIN updated u ON u.serial_number = i.serial_number;
+  IF recorded <> jsonb_array_length(batch) THEN
+    -- Not all were free: each must hold this very certificate now, written before or just now.
+    SELECT count(*) INTO holding
+    FROM jsonb_array_elements(batch) AS x(item)
+    JOIN certificate_serials s ON s.serial_number = lower(x.item->>'serialNumber') AND s.der = decode(x.item->>'derHex', 'hex');
+    IF holding <> jsonb_array_length(batch) THEN
+      RAISE EXCEPTION 'recording signed certificates: % of % serials were reserved and free', holding, jsonb_array_length(batch);
+    END IF;
   END IF;
   IF recorded > 0 THEN
     PERFORM append_audit_entries(audit);
