@@ -214,7 +214,8 @@ export function toHex(bytes: Uint8Array): string {
 
 /** A fresh ArrayBuffer holding exactly `bytes` (WebCrypto and asn1-schema want ArrayBuffers). */
 export function toArrayBuffer(bytes: Uint8Array | ArrayBuffer): ArrayBuffer {
-  return bytes instanceof ArrayBuffer ? bytes.slice(0) : copyBytes(bytes).buffer;
+  // Any buffer that is not a view (this realm's, another realm's, shared) is copied as a whole.
+  return copyBytes(ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes)).buffer;
 }
 
 /**

@@ -162,6 +162,17 @@ describe(recordSignedCertificates.name, () => {
     const [row] = await database.db.select().from(certificateSerials).where(eq(certificateSerials.serialNumber, serialNumber));
     expect([...new Uint8Array(row!.der!)]).toEqual([0x30, 0x01, 0x01]);
   });
+
+  it(`refuses one serial twice in a batch, and writes nothing of it (${where})`, async () => {
+    const at = clock.now();
+    const serialNumber = '9a'.repeat(20);
+    await reserveSerialsForSigning(database.db, [{ serialNumber, reservedFor: 'test:twice', spkiSha256: 'a'.repeat(64), tbsSha256: 'b'.repeat(64), at }]);
+    const record = (der: number[], serial = serialNumber) => ({ serialNumber: serial, der: new Uint8Array(der), certificateSha256: 'd'.repeat(64), at });
+    await expect(recordSignedCertificates(database.db, [record([0x30, 0x01, 0x08]), record([0x30, 0x01, 0x09], serialNumber.toUpperCase())])).rejects.toThrow();
+    const [row] = await database.db.select().from(certificateSerials).where(eq(certificateSerials.serialNumber, serialNumber));
+    expect(row?.der).toBeNull();
+    expect((await database.db.select().from(auditLog).where(eq(auditLog.subjectId, serialNumber))).map((entry) => entry.action)).toEqual(['certificate.signing']);
+  });
 });
 
 describe(reserveSerialsForSigning.name, () => {

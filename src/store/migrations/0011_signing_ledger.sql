@@ -91,6 +91,7 @@ CREATE FUNCTION record_signed_certificates(batch jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   recorded bigint;
+  distinct_serials bigint;
   holding bigint;
   audit jsonb;
 BEGIN
@@ -105,16 +106,20 @@ BEGIN
   )
   SELECT count(*), coalesce(jsonb_agg(jsonb_build_object(
       'at', i.at, 'actor', 'system:ca', 'action', 'certificate.signed', 'subjectType', 'serial', 'subjectId', i.serial_number,
-      'after', jsonb_build_object('certificateSha256', i.certificate_sha256, 'reservedFor', u.reserved_for)) ORDER BY i.n), '[]'::jsonb)
-  INTO recorded, audit
+      'after', jsonb_build_object('certificateSha256', i.certificate_sha256, 'reservedFor', u.reserved_for)) ORDER BY i.n), '[]'::jsonb),
+    (SELECT count(DISTINCT a.serial_number) FROM input a)
+  INTO recorded, audit, distinct_serials
   FROM input i JOIN updated u ON u.serial_number = i.serial_number;
+  IF distinct_serials <> jsonb_array_length(batch) THEN
+    RAISE EXCEPTION 'recording signed certificates: a serial more than once in one batch';
+  END IF;
   IF recorded <> jsonb_array_length(batch) THEN
     -- Not all were free: each must hold this very certificate now, written before or just now.
     SELECT count(*) INTO holding
     FROM jsonb_array_elements(batch) AS x(item)
     JOIN certificate_serials s ON s.serial_number = lower(x.item->>'serialNumber') AND s.der = decode(x.item->>'derHex', 'hex');
     IF holding <> jsonb_array_length(batch) THEN
-      RAISE EXCEPTION 'recording signed certificates: % of % serials were reserved and free', holding, jsonb_array_length(batch);
+      RAISE EXCEPTION 'recording signed certificates: only % of % serials are reserved and hold the certificate recorded for them', holding, jsonb_array_length(batch);
     END IF;
   END IF;
   IF recorded > 0 THEN
