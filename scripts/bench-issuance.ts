@@ -17,6 +17,8 @@
  * BENCH_ISSUANCE_ROUNDS (3): rounds; each times every path once, back to back.
  * BENCH_ISSUANCE_CONCURRENCY (16): issuances in flight on our second path (the first has one); openssl is one process.
  * BENCH_ISSUANCE_WARMUP (50): untimed issuances per path before the first round (JIT).
+ * BENCH_DATABASE_URL (or TEST_DATABASE_URL, as scripts/with-postgres.sh sets it): our paths on
+ * that PostgreSQL server as well.
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
@@ -50,7 +52,7 @@ import { keyUsageExtension, subjectAltNameExtension } from '../src/ca/tbs-certif
 import { webCrypto } from '../src/ca/webcrypto.js';
 import { systemClock } from '../src/domain/clock.js';
 import { signingDepsOf, type CaDeps } from '../src/ra/ca-signing.js';
-import { migrateDatabase, openDatabase, type DatabaseTarget } from '../src/store/db.js';
+import { migrateDatabase, openDatabase, type Database, type DatabaseTarget } from '../src/store/db.js';
 
 export interface IssuanceBenchOptions {
   /** How many CSRs; 90 % P-256, 10 % RSA-2048. */
@@ -60,6 +62,8 @@ export interface IssuanceBenchOptions {
   readonly concurrency: number;
   /** Untimed issuances per path before the first round. */
   readonly warmup: number;
+  /** A PostgreSQL server to measure on as well (BENCH_DATABASE_URL, or TEST_DATABASE_URL inside scripts/with-postgres.sh). */
+  readonly serverUrl?: string | undefined;
 }
 
 /** One subscriber of the bench: what the RA vetted, and the CSR the subscriber uploaded. */
@@ -89,7 +93,12 @@ export async function benchIssuance(options: IssuanceBenchOptions): Promise<void
     `\nissuance bench — ${os.cpus().length} cores, Node ${process.version}, ${opensslVersion}, ${options.csrCount} CSRs (90 % P-256, 10 % RSA-2048), ` +
       `${options.rounds} rounds, concurrency ${options.concurrency}, warm-up ${options.warmup}`,
   );
-  const database = await openBenchDatabase(path.join(dir, 'data'));
+  // The embedded PGlite on disk, as `certdesk serve` runs it; and a PostgreSQL server when one is named.
+  const targets: { name: string; target: DatabaseTarget }[] = [
+    { name: 'PGlite', target: { kind: 'pglite', dataDir: path.join(dir, 'data') } },
+    ...(options.serverUrl === undefined ? [] : [{ name: 'PostgreSQL', target: { kind: 'postgres', url: options.serverUrl } as const }]),
+  ];
+  const databases = await Promise.all(targets.map(async ({ name, target }) => ({ name, database: await openBenchDatabase(target) })));
   // Untimed set-up: the CA (the project's own createCa), the CSRs, the openssl files.
   const ca = await createCa({ dir: path.join(dir, 'ca'), passphrase, clock: systemClock });
   try {
@@ -99,7 +108,7 @@ export async function benchIssuance(options: IssuanceBenchOptions): Promise<void
     const requests = await makeRequests(options.csrCount);
     const openssl = await prepareOpenssl(dir, requests, urls, { notBefore, notAfter });
 
-    const deps: CaDeps = { db: database.db, clock: systemClock, log: pino({ level: 'silent' }), ca: { material: ca, pkiBaseUrl } };
+    const depsOf = (database: Database): CaDeps => ({ db: database.db, clock: systemClock, log: pino({ level: 'silent' }), ca: { material: ca, pkiBaseUrl } });
     const requestFor = (request: BenchRequest, parsed: ParsedCsr): IssueCertificateRequest => ({
       publicKey: parsed.publicKey,
       subject: request.subject,
@@ -108,7 +117,7 @@ export async function benchIssuance(options: IssuanceBenchOptions): Promise<void
       notAfter,
       urls,
     });
-    const issue = async (request: BenchRequest, index: number): Promise<Uint8Array> => {
+    const issueWith = (deps: CaDeps) => async (request: BenchRequest, index: number): Promise<Uint8Array> => {
       const parsed = await parseCsr(request.csrDer);
       if (!parsed.ok) throw new Error(`bench CSR ${index}: ${parsed.code}`);
       const issued = await issueCertificate(signingDepsOf(deps, `bench:${index}`), requestFor(request, parsed.value));
@@ -117,11 +126,13 @@ export async function benchIssuance(options: IssuanceBenchOptions): Promise<void
     };
     // One pickup at a time, and many at once (the service's load): the same code, whose
     // bookkeeping statements are shared by the signatures in flight together.
-    const paths: IssuancePath[] = [...new Set([1, options.concurrency])].map((concurrency) => ({
-      name: `certdesk, ${concurrency} in flight`,
-      concurrency,
-      issue,
-    }));
+    const paths: IssuancePath[] = databases.flatMap(({ name, database }) =>
+      [...new Set([1, options.concurrency])].map((concurrency) => ({
+        name: `certdesk${databases.length > 1 ? ` (${name})` : ''}, ${concurrency} in flight`,
+        concurrency,
+        issue: issueWith(depsOf(database)),
+      })),
+    );
 
     // The same CSR through every path and openssl: the certificates must differ only in
     // serial number and signature, or the comparison is not a fair one.
@@ -173,14 +184,13 @@ export async function benchIssuance(options: IssuanceBenchOptions): Promise<void
     }
   } finally {
     await ca.close();
-    await database.close();
+    for (const { database } of databases) await database.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function openBenchDatabase(dataDir: string): Promise<Awaited<ReturnType<typeof openDatabase>>> {
-  // The embedded PGlite on disk, migrated by the project's code, as `certdesk serve` runs it.
-  const target: DatabaseTarget = { kind: 'pglite', dataDir };
+async function openBenchDatabase(target: DatabaseTarget): Promise<Database> {
+  // Migrated by the project's code, as `certdesk serve` does.
   const database = await openDatabase(target);
   await migrateDatabase(target, database);
   return database;
@@ -448,6 +458,7 @@ export function issuanceBenchOptionsFrom(env: NodeJS.ProcessEnv): IssuanceBenchO
     rounds: count('BENCH_ISSUANCE_ROUNDS', 3, 1),
     concurrency: count('BENCH_ISSUANCE_CONCURRENCY', 16, 1),
     warmup: count('BENCH_ISSUANCE_WARMUP', 50, 0),
+    serverUrl: env['BENCH_DATABASE_URL'] || env['TEST_DATABASE_URL'] || undefined,
   };
 }
 
