@@ -2,9 +2,9 @@ import { certificateFields } from '../ca/certificate-fields.js';
 import { spkiSha256Hex } from '../ca/weak-keys.js';
 import { fail, ok, type Result } from '../domain/result.js';
 import { isSubscriberRevocationReason, type SubscriberRevocationReason } from '../domain/revocation-reason.js';
-import { appendAudit } from '../store/audit-store.js';
+import { appendAuditEntries, type AuditEntry } from '../store/audit-store.js';
 import { revokeCertificate as markCertificateRevoked } from '../store/certificate-store.js';
-import { lockCertificateForRevocation, recordCompromisedKey } from '../store/revocation-store.js';
+import { lockCertificateForRevocation, lockValidCertificatesWithKey, recordCompromisedKey } from '../store/revocation-store.js';
 import type { CaDeps } from './ca-signing.js';
 import { publishIssuingCrl } from './publish-crl.js';
 
@@ -27,6 +27,8 @@ export interface RevokedCertificate {
   readonly reason: SubscriberRevocationReason;
   /** The CRL that lists it; undefined when its publication failed (the CRL job publishes it within a minute). */
   readonly crlNumber: number | undefined;
+  /** For keyCompromise: the serials of the other certificates for the same key, revoked with it. */
+  readonly sameKeyRevoked: readonly string[];
 }
 
 export type RevokeCertificateCode =
@@ -40,7 +42,8 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 /**
  * Revokes a subscriber certificate (SPEC 2, S/MIME BR 4.9). One transaction marks it
  * revoked, records its key as compromised when that is the reason (S/MIME BR 6.1.1.3: it
- * is never certified again) and appends the audit entry; then the issuing CRL is
+ * is never certified again; S/MIME BR 4.9.1.1 (3): every valid certificate for the key is
+ * revoked with it, each audited) and appends the audit entry; then the issuing CRL is
  * published at once. OCSP reads the status from the database, so its next answer says
  * revoked too: the revocation is public within seconds (S/MIME BR 4.9.1.1: 24 hours).
  */
@@ -54,33 +57,38 @@ export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateIn
   const revokedAt = new Date(Math.floor(input.at.getTime() / 1000) * 1000);
 
   // Step 2: one transaction for the state change, the key history and the audit entry.
-  const outcome = await deps.db.transaction(async (tx): Promise<Result<{ serialNumber: string }, RevokeCertificateCode>> => {
+  const outcome = await deps.db.transaction(async (tx): Promise<Result<{ serialNumber: string; sameKeyRevoked: string[] }, RevokeCertificateCode>> => {
     const target = await lockCertificateForRevocation(tx, input.certificateId);
     if (target === undefined) return fail('revocation.certificateNotFound');
     if (target.status === 'revoked') return fail('revocation.alreadyRevoked');
     await markCertificateRevoked(tx, target.id, revokedAt, reason);
     // Rows from before migration 0009 have no spki_sha256: the same hash, from the certificate.
     const spkiSha256 = target.spkiSha256 ?? spkiSha256Hex(certificateFields(target.der).subjectPublicKeyInfo);
+    // S/MIME BR 4.9.1.1 (3): a compromised key takes every valid certificate for it down.
+    const sameKey = reason === 'keyCompromise' ? await lockValidCertificatesWithKey(tx, spkiSha256, target.id) : [];
+    for (const other of sameKey) await markCertificateRevoked(tx, other.id, revokedAt, reason);
     if (reason === 'keyCompromise') {
       await recordCompromisedKey(tx, { spkiSha256, reason: 'keyCompromise', recordedAt: now, source: `revocation:${target.id}` });
     }
-    await appendAudit(tx, {
+    const sameKeyRevoked = sameKey.map((other) => other.serialNumber);
+    const revokedEntry = (id: string, after: Record<string, unknown>): AuditEntry => ({
       at: now,
       actor: input.actor,
       action: 'certificate.revoked',
       subjectType: 'certificate',
-      subjectId: target.id,
+      subjectId: id,
       before: { status: 'valid' },
-      after: {
-        status: 'revoked',
-        serialNumber: target.serialNumber,
-        revokedAt: revokedAt.toISOString(),
-        reason,
-        ...(reason === 'keyCompromise' ? { compromisedKey: spkiSha256 } : {}),
-        ...(input.note !== undefined ? { note: input.note } : {}),
-      },
+      after: { status: 'revoked', revokedAt: revokedAt.toISOString(), reason, ...after },
     });
-    return ok({ serialNumber: target.serialNumber });
+    await appendAuditEntries(tx, [
+      revokedEntry(target.id, {
+        serialNumber: target.serialNumber,
+        ...(reason === 'keyCompromise' ? { compromisedKey: spkiSha256, sameKeyRevoked } : {}),
+        ...(input.note !== undefined ? { note: input.note } : {}),
+      }),
+      ...sameKey.map((other) => revokedEntry(other.id, { serialNumber: other.serialNumber, compromisedKey: spkiSha256, revokedWith: target.id })),
+    ]);
+    return ok({ serialNumber: target.serialNumber, sameKeyRevoked });
   });
   if (!outcome.ok) return outcome;
 
@@ -92,6 +100,7 @@ export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateIn
     // The revocation stands; the CRL job sees a CRL that lists too few and publishes again.
     deps.log.error({ err: error, event: 'crl.publishFailed', certificateId: input.certificateId }, 'revoked, but the CRL could not be published yet');
   }
-  deps.log.info({ event: 'certificate.revoked', certificateId: input.certificateId, serialNumber: outcome.value.serialNumber, reason, crlNumber }, 'certificate revoked');
-  return ok({ certificateId: input.certificateId, serialNumber: outcome.value.serialNumber, revokedAt, reason, crlNumber });
+  const { serialNumber, sameKeyRevoked } = outcome.value;
+  deps.log.info({ event: 'certificate.revoked', certificateId: input.certificateId, serialNumber, reason, crlNumber, sameKeyRevoked }, 'certificate revoked');
+  return ok({ certificateId: input.certificateId, serialNumber, revokedAt, reason, crlNumber, sameKeyRevoked });
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from './db.js';
 import { certificates, certificateSerials, compromisedKeys } from './schema/tables.js';
 
@@ -86,6 +86,16 @@ export async function lockCertificateForRevocation(tx: Tx, certificateId: string
     .where(eq(certificates.id, certificateId))
     .for('update');
   return row;
+}
+
+/** The other valid certificates for one key, locked until the transaction ends: a compromised key takes them all down. */
+export async function lockValidCertificatesWithKey(tx: Tx, spkiSha256: string, exceptId: string): Promise<{ id: string; serialNumber: string }[]> {
+  return tx
+    .select({ id: certificates.id, serialNumber: certificates.serialNumber })
+    .from(certificates)
+    .where(and(eq(certificates.spkiSha256, spkiSha256), eq(certificates.status, 'valid'), ne(certificates.id, exceptId)))
+    .orderBy(certificates.serialNumber)
+    .for('update');
 }
 
 /** A key the CA must never certify again (S/MIME BR 6.1.1.3); the first record of it stands. */

@@ -62,7 +62,7 @@ describe(revokeCertificate.name, () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const revokedAt = new Date(Math.floor(at.getTime() / 1000) * 1000);
-    expect(result.value).toEqual({ certificateId: target.id, serialNumber: target.serialNumber, revokedAt, reason: 'superseded', crlNumber: before.crlNumber + 1 });
+    expect(result.value).toEqual({ certificateId: target.id, serialNumber: target.serialNumber, revokedAt, reason: 'superseded', crlNumber: before.crlNumber + 1, sameKeyRevoked: [] });
     expect(await certificateRow(target.id)).toEqual({ status: 'revoked', revokedAt, revocationReason: 'superseded' });
 
     const [audit] = await world.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'certificate.revoked'), eq(auditLog.subjectId, target.id)));
@@ -84,6 +84,30 @@ describe(revokeCertificate.name, () => {
     expect(key).toMatchObject({ spkiSha256: target.spkiSha256, reason: 'keyCompromise', recordedAt: world.clock.now() });
     const served = await findServedCrl(deps, 'issuing');
     expect(entriesOf(served!.der).get(target.serialNumber)).toBe(crlReasonCodes.keyCompromise);
+  });
+
+  it('takes down every valid certificate for a compromised key, each audited, and no other (S/MIME BR 4.9.1.1)', async () => {
+    const { publicKey } = await webCrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const [reported, renewed, alreadyGone] = [
+      await issueStoredCertificate(deps, 'same-key-1@example.jp', publicKey),
+      await issueStoredCertificate(deps, 'same-key-2@example.jp', publicKey),
+      await issueStoredCertificate(deps, 'same-key-3@example.jp', publicKey),
+    ];
+    const unrelated = await issueStoredCertificate(deps, 'other-key@example.jp');
+    expect((await revokeCertificate(deps, { certificateId: alreadyGone.id, reason: 'superseded', actor: 'cli', at: world.clock.now() })).ok).toBe(true);
+    // superseded is no compromise: the others stay valid.
+    expect(await certificateRow(reported.id)).toMatchObject({ status: 'valid' });
+
+    const result = await revokeCertificate(deps, { certificateId: reported.id, reason: 'keyCompromise', actor: 'subscriber:s1', at: world.clock.now() });
+    expect(result.ok && result.value.sameKeyRevoked).toEqual([renewed.serialNumber]);
+    expect(await certificateRow(renewed.id)).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+    expect(await certificateRow(alreadyGone.id)).toMatchObject({ status: 'revoked', revocationReason: 'superseded' });
+    expect(await certificateRow(unrelated.id)).toMatchObject({ status: 'valid' });
+    const [entry] = await world.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'certificate.revoked'), eq(auditLog.subjectId, renewed.id)));
+    expect(entry).toMatchObject({ actor: 'subscriber:s1', after: { reason: 'keyCompromise', serialNumber: renewed.serialNumber, revokedWith: reported.id } });
+    const served = await findServedCrl(deps, 'issuing');
+    expect(entriesOf(served!.der).get(renewed.serialNumber)).toBe(crlReasonCodes.keyCompromise);
+    expect(entriesOf(served!.der).has(unrelated.serialNumber)).toBe(false);
   });
 
   it('writes unspecified as a CRL entry without reasonCode (S/MIME BR 7.2.2)', async () => {

@@ -16,10 +16,11 @@ export interface StoredCertificate {
 /**
  * A subscriber certificate as pickup makes one, without the portal: signed by the CA
  * through the RA's bookkeeping (serial reserved, audited), valid from a minute ago for a
- * year, stored for the first subscriber of the database (the demo data has some).
+ * year, stored for the first subscriber of the database (the demo data has some). For
+ * `publicKey`, or a key of its own.
  */
-export async function issueStoredCertificate(deps: CaDeps, email: string): Promise<StoredCertificate> {
-  const keys = await webCrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+export async function issueStoredCertificate(deps: CaDeps, email: string, publicKey?: CryptoKey): Promise<StoredCertificate> {
+  const keys = publicKey === undefined ? await webCrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']) : { publicKey };
   const now = deps.clock.now();
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
   const notAfter = new Date(notBefore.getTime() + 365 * 86_400_000);
