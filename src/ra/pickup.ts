@@ -24,7 +24,7 @@ import { DAY_MS, renewalRefusal, type RenewalRefusal } from '../domain/renewal-w
 import { lockApplication } from '../store/application-store.js';
 import { appendAudit } from '../store/audit-store.js';
 import { findCandidates, insertCertificate, revokeCertificate } from '../store/certificate-store.js';
-import { findUnstoredSignedSerials } from '../store/ca-store.js';
+import { findUnstoredSignedSerials, isKeyCompromised } from '../store/ca-store.js';
 import type { Tx } from '../store/db.js';
 import {
   claimPickupForIssuing,
@@ -271,6 +271,8 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
     // Only a signature that verifies under the issuing CA is a certificate to deliver.
     if (await orphan.certificate.verify({ publicKey: deps.ca.material.issuing, date: now, signatureOnly: true }, webCrypto)) reusable = orphan;
   }
+  // A key reported compromised since that signature is certified no more: the CA refuses it below.
+  if (reusable !== undefined && (await isKeyCompromised(deps.db, keyHash))) reusable = undefined;
   let signed: SignedCertificate;
   if (reusable !== undefined) {
     signed = reusable;

@@ -478,6 +478,28 @@ describe('keys the CA refuses, and answers that must not be lost', () => {
       expect(old?.status).toBe(sameKey ? 'valid' : 'revoked');
     }
   });
+
+  it('does not deliver what a dead pickup left behind once its key was reported compromised', async () => {
+    const ids = await readyCredential('pickup-orphan-compromised@example.jp');
+    const { pem, keys } = await csrFor('P-256');
+    await world.database.db.update(pickupCredentials).set({ issuingSince: world.clock.now() }).where(eq(pickupCredentials.id, ids.credentialId));
+    const parsed = await parseCsr(pem);
+    if (!parsed.ok) throw new Error(parsed.code);
+    const orphan = await issueCertificate(signingDepsOf(deps(), `application:${ids.applicationId}`), {
+      publicKey: parsed.value.publicKey,
+      subject: subscriberSubject,
+      email: 'pickup-orphan-compromised@example.jp',
+      notBefore: floorToSecond(world.clock.now()),
+      notAfter: validityEnd(floorToSecond(world.clock.now()), 365),
+      urls: subscriberUrls,
+    });
+    if (!orphan.ok) throw new Error('refused');
+    await world.database.db.insert(compromisedKeys).values({ spkiSha256: spkiSha256Hex(parsed.value.publicKey), reason: 'keyCompromise', recordedAt: world.clock.now(), source: 'test' });
+    world.clock.advance(PICKUP_CLAIM_STALE_MS + 1000);
+    const retry = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', keys)).pem });
+    expect(retry.ok ? 'delivered' : retry.code).toBe('pickup.keyRefused');
+    expect(await world.database.db.select().from(certificates).where(eq(certificates.serialNumber, orphan.serialNumber))).toEqual([]);
+  });
 });
 
 describe('renewal pickup', () => {
