@@ -9,10 +9,12 @@ import { checkPickupCredential } from '../../src/ra/pickup-credential.js';
 import { changeClaim } from '../../src/ra/review-application.js';
 import { totpCodeAt } from '../../src/ra/totp-codes.js';
 import { insertCoupons } from '../../src/store/coupon-store.js';
+import { webCrypto } from '../../src/ca/webcrypto.js';
 import { applications, auditLog, certificates, coupons, outboxMessages, subscribers } from '../../src/store/schema/tables.js';
 import { validForm } from '../domain/input/fixtures.js';
 import { enrolOperator, type Operator } from '../support/console.js';
 import { PortalClient } from '../support/portal-client.js';
+import { issueStoredCertificate } from '../support/stored-certificate.js';
 import { couponParts, createWorld, demoSubscriber, type World } from '../support/world.js';
 
 let world: World;
@@ -433,5 +435,19 @@ describe('revocation in the console', () => {
 
     await reviewer.client.post(`/console/certificates/${row!.id}/revoke`, { reason: 'keyCompromise', note: 'again', confirm: '1' });
     expect(reviewer.client.lastHtml).toContain('この証明書はすでに失効しています');
+  });
+
+  it('says so when keyCompromise took the other certificates for the key down too', async () => {
+    await reviewer.signIn();
+    const deps = { db: world.database.db, clock: world.clock, log: world.log, ca: world.ca };
+    const { publicKey } = await webCrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const reported = await issueStoredCertificate(deps, 'console-same-key-1@example.jp', publicKey);
+    const renewed = await issueStoredCertificate(deps, 'console-same-key-2@example.jp', publicKey);
+    await reviewer.client.get(`/console/certificates/${reported.id}`);
+    expect(reviewer.client.lastHtml).toContain('同じ鍵の証明書もすべて失効し');
+    await reviewer.client.post(`/console/certificates/${reported.id}/revoke`, { reason: 'keyCompromise', note: '利用者から紛失の連絡(問い合わせ #456)', confirm: '1' });
+    expect(reviewer.client.lastHtml).toContain('同じ鍵を使っているほかの証明書もあわせて失効させました');
+    const [other] = await world.database.db.select().from(certificates).where(eq(certificates.id, renewed.id));
+    expect(other).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
   });
 });

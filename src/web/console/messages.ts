@@ -154,7 +154,7 @@ export const consoleText = {
     revokeReason: '失効の理由',
     revokeChooseReason: '理由を選んでください',
     revokeReasons: {
-      keyCompromise: 'keyCompromise(秘密鍵の危殆化。この鍵には今後発行しない)',
+      keyCompromise: 'keyCompromise(秘密鍵の危殆化。同じ鍵の証明書もすべて失効し、この鍵には今後発行しない)',
       affiliationChanged: 'affiliationChanged(所属・記載事項の変更)',
       superseded: 'superseded(新しい証明書への切り替え)',
       cessationOfOperation: 'cessationOfOperation(利用の終了)',
@@ -166,6 +166,7 @@ export const consoleText = {
     revokeSubmit: '失効させる',
     revokeDone: '失効させました。CRLとOCSPに反映しました。',
     revokeDoneCrlLater: '失効させました。CRLはまもなく発行されます(OCSPには反映済み)。',
+    revokeDoneSameKey: '失効させました。同じ鍵を使っているほかの証明書もあわせて失効させました(監査ログに記録)。CRLとOCSPに反映しました。',
     revokeRefused: {
       'revocation.alreadyRevoked': 'この証明書はすでに失効しています。',
       'revocation.reasonNotAllowed': '失効の理由を選んでください。',
@@ -369,7 +370,7 @@ export const consoleText = {
     revokeReason: 'Reason',
     revokeChooseReason: 'Choose a reason',
     revokeReasons: {
-      keyCompromise: 'keyCompromise (the key is never certified again)',
+      keyCompromise: 'keyCompromise (every certificate for the key is revoked, and the key never certified again)',
       affiliationChanged: 'affiliationChanged',
       superseded: 'superseded',
       cessationOfOperation: 'cessationOfOperation',
@@ -381,6 +382,7 @@ export const consoleText = {
     revokeSubmit: 'Revoke',
     revokeDone: 'Revoked. The CRL and OCSP say so.',
     revokeDoneCrlLater: 'Revoked. OCSP says so; the CRL follows shortly.',
+    revokeDoneSameKey: 'Revoked, with every other certificate for the same key (see the audit log). The CRL and OCSP say so.',
     revokeRefused: {
       'revocation.alreadyRevoked': 'This certificate is revoked already.',
       'revocation.reasonNotAllowed': 'Choose a reason.',

@@ -82,6 +82,7 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
     const flashes = {
       revoked: { kind: 'ok' as const, text: t.revokeDone },
       revokedCrlLater: { kind: 'ok' as const, text: t.revokeDoneCrlLater },
+      revokedSameKey: { kind: 'ok' as const, text: t.revokeDoneSameKey },
       ...Object.fromEntries(Object.entries(t.revokeRefused).map(([code, text]) => [code, { kind: 'error' as const, text }])),
     };
     const frame = consoleFrameOf(c, deps, 'certificates', flashes);
@@ -162,7 +163,8 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
     const operator = operatorOf(c);
     const result = await revokeCertificate({ ...raDepsOf(deps), ca: deps.ca }, { certificateId: id, reason: form['reason'] ?? '', actor: `operator:${operator.operatorId}`, at: deps.clock.now(), note });
     if (!result.ok) return back(result.code);
-    return back(result.value.crlNumber === undefined ? 'revokedCrlLater' : 'revoked');
+    if (result.value.crlNumber === undefined) return back('revokedCrlLater');
+    return back(result.value.sameKeyRevoked.length > 0 ? 'revokedSameKey' : 'revoked');
   });
 
   return app;
