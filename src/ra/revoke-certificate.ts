@@ -4,7 +4,7 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { isSubscriberRevocationReason, type SubscriberRevocationReason } from '../domain/revocation-reason.js';
 import { appendAuditEntries, type AuditEntry } from '../store/audit-store.js';
 import { revokeCertificate as markCertificateRevoked } from '../store/certificate-store.js';
-import { lockCertificateForRevocation, lockValidCertificatesWithKey, recordCompromisedKey } from '../store/revocation-store.js';
+import { findCertificateForRevocation, lockCertificateForRevocation, lockCertificatesWithKey, recordCompromisedKey } from '../store/revocation-store.js';
 import type { CaDeps } from './ca-signing.js';
 import { publishIssuingCrl } from './publish-crl.js';
 
@@ -58,14 +58,19 @@ export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateIn
 
   // Step 2: one transaction for the state change, the key history and the audit entry.
   const outcome = await deps.db.transaction(async (tx): Promise<Result<{ serialNumber: string; sameKeyRevoked: string[] }, RevokeCertificateCode>> => {
-    const target = await lockCertificateForRevocation(tx, input.certificateId);
+    // Any reason but keyCompromise locks the one certificate. keyCompromise takes every
+    // certificate for the key down (S/MIME BR 4.9.1.1 (3)), locked in serial order: two such
+    // revocations for one key wait for each other rather than deadlock.
+    const target = reason === 'keyCompromise' ? await findCertificateForRevocation(tx, input.certificateId) : await lockCertificateForRevocation(tx, input.certificateId);
     if (target === undefined) return fail('revocation.certificateNotFound');
-    if (target.status === 'revoked') return fail('revocation.alreadyRevoked');
-    await markCertificateRevoked(tx, target.id, revokedAt, reason);
     // Rows from before migration 0009 have no spki_sha256: the same hash, from the certificate.
     const spkiSha256 = target.spkiSha256 ?? spkiSha256Hex(certificateFields(target.der).subjectPublicKeyInfo);
-    // S/MIME BR 4.9.1.1 (3): a compromised key takes every valid certificate for it down.
-    const sameKey = reason === 'keyCompromise' ? await lockValidCertificatesWithKey(tx, spkiSha256, target.id) : [];
+    const sameKeyRows = reason === 'keyCompromise' ? await lockCertificatesWithKey(tx, spkiSha256) : [];
+    // Its status as it is now that it is locked (a row without spki_sha256 is locked on its own).
+    const status = reason === 'keyCompromise' ? (sameKeyRows.find((row) => row.id === target.id) ?? (await lockCertificateForRevocation(tx, target.id)))?.status : target.status;
+    if (status === 'revoked') return fail('revocation.alreadyRevoked');
+    await markCertificateRevoked(tx, target.id, revokedAt, reason);
+    const sameKey = sameKeyRows.filter((row) => row.id !== target.id && row.status === 'valid');
     for (const other of sameKey) await markCertificateRevoked(tx, other.id, revokedAt, reason);
     if (reason === 'keyCompromise') {
       await recordCompromisedKey(tx, { spkiSha256, reason: 'keyCompromise', recordedAt: now, source: `revocation:${target.id}` });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from './db.js';
 import { certificates, certificateSerials, compromisedKeys } from './schema/tables.js';
 
@@ -72,30 +72,38 @@ export interface RevocationTargetRow {
 
 /** The certificate, locked until the transaction ends, so two revocations of it run one after the other. */
 export async function lockCertificateForRevocation(tx: Tx, certificateId: string): Promise<RevocationTargetRow | undefined> {
-  const [row] = await tx
-    .select({
-      id: certificates.id,
-      serialNumber: certificates.serialNumber,
-      status: certificates.status,
-      revokedAt: certificates.revokedAt,
-      revocationReason: certificates.revocationReason,
-      spkiSha256: certificates.spkiSha256,
-      der: certificates.der,
-    })
-    .from(certificates)
-    .where(eq(certificates.id, certificateId))
-    .for('update');
+  const [row] = await tx.select(revocationTargetColumns).from(certificates).where(eq(certificates.id, certificateId)).for('update');
   return row;
 }
 
-/** The other valid certificates for one key, locked until the transaction ends: a compromised key takes them all down. */
-export async function lockValidCertificatesWithKey(tx: Tx, spkiSha256: string, exceptId: string): Promise<{ id: string; serialNumber: string }[]> {
+const revocationTargetColumns = {
+  id: certificates.id,
+  serialNumber: certificates.serialNumber,
+  status: certificates.status,
+  revokedAt: certificates.revokedAt,
+  revocationReason: certificates.revocationReason,
+  spkiSha256: certificates.spkiSha256,
+  der: certificates.der,
+};
+
+/**
+ * Every certificate for one key, locked until the transaction ends, in serial order: two
+ * revocations for keyCompromise of two certificates of the key lock in the same order,
+ * so one waits for the other instead of both waiting forever.
+ */
+export async function lockCertificatesWithKey(tx: Tx, spkiSha256: string): Promise<{ id: string; serialNumber: string; status: 'valid' | 'revoked' }[]> {
   return tx
-    .select({ id: certificates.id, serialNumber: certificates.serialNumber })
+    .select({ id: certificates.id, serialNumber: certificates.serialNumber, status: certificates.status })
     .from(certificates)
-    .where(and(eq(certificates.spkiSha256, spkiSha256), eq(certificates.status, 'valid'), ne(certificates.id, exceptId)))
+    .where(eq(certificates.spkiSha256, spkiSha256))
     .orderBy(certificates.serialNumber)
     .for('update');
+}
+
+/** The certificate as a revocation reads it first, before it knows which rows to lock. */
+export async function findCertificateForRevocation(tx: Tx, certificateId: string): Promise<RevocationTargetRow | undefined> {
+  const [row] = await tx.select(revocationTargetColumns).from(certificates).where(eq(certificates.id, certificateId));
+  return row;
 }
 
 /** A key the CA must never certify again (S/MIME BR 6.1.1.3); the first record of it stands. */

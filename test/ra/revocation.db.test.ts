@@ -110,6 +110,15 @@ describe(revokeCertificate.name, () => {
     expect(entriesOf(served!.der).has(unrelated.serialNumber)).toBe(false);
   });
 
+  it(`lets two keyCompromise revocations of one key's certificates run at once: one takes both, the other finds it done (${isOnPostgresServer() ? 'PostgreSQL server' : 'PGlite, serialised'})`, async () => {
+    const { publicKey } = await webCrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const pair = [await issueStoredCertificate(deps, 'same-key-race-1@example.jp', publicKey), await issueStoredCertificate(deps, 'same-key-race-2@example.jp', publicKey)];
+    const outcomes = await Promise.all(pair.map((certificate) => revokeCertificate(deps, { certificateId: certificate.id, reason: 'keyCompromise', actor: 'cli', at: world.clock.now() })));
+    const codes = outcomes.map((outcome) => (outcome.ok ? `revoked with ${outcome.value.sameKeyRevoked.length} more` : outcome.code));
+    expect(codes.sort()).toEqual(['revocation.alreadyRevoked', 'revoked with 1 more']);
+    for (const certificate of pair) expect(await certificateRow(certificate.id)).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise' });
+  });
+
   it('writes unspecified as a CRL entry without reasonCode (S/MIME BR 7.2.2)', async () => {
     const target = await demoCertificate('demo3@example.jp');
     expect((await revokeCertificate(deps, { certificateId: target.id, reason: 'unspecified', actor: 'cli', at: world.clock.now() })).ok).toBe(true);
