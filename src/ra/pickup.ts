@@ -25,6 +25,7 @@ import { lockApplication } from '../store/application-store.js';
 import { appendAudit } from '../store/audit-store.js';
 import { findCandidates, insertCertificate, revokeCertificate } from '../store/certificate-store.js';
 import { findUnstoredSignedSerials, isKeyCompromised } from '../store/ca-store.js';
+import { lockKeyHistory } from '../store/revocation-store.js';
 import type { Tx } from '../store/db.js';
 import {
   claimPickupForIssuing,
@@ -239,6 +240,7 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
   // Step 1: the application is approved, its code still good, its mailbox proven.
   const application = await findReviewedApplication(deps.db, input.applicationId);
   if (application === undefined || application.subscriberId === null) return { ok: false, code: 'pickup.notFound' };
+  const subscriberId = application.subscriberId;
   const verification = await findLatestMailboxVerification(deps.db, application.id, application.email);
   if (verification === undefined || !isVerificationCurrent(verification, now)) {
     return (await sameKeyAnswer(deps, application.id, keyHash)) ?? { ok: false, code: 'pickup.mailboxNotVerified' };
@@ -264,15 +266,21 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
 
   // Step 4: a certificate a dead pickup had signed for this key is delivered; otherwise the CA signs.
   const reservedFor = `application:${application.id}`;
-  const orphans = (await findUnstoredSignedSerials(deps.db, reservedFor)).map((o) => signedCertificateOf(o.der));
+  let orphans = (await findUnstoredSignedSerials(deps.db, reservedFor)).map((o) => signedCertificateOf(o.der));
   let reusable: SignedCertificate | undefined;
   for (const orphan of orphans) {
     if (spkiSha256Hex(orphan.certificate.publicKey.rawData) !== keyHash || orphan.certificate.notAfter.getTime() <= now.getTime()) continue;
     // Only a signature that verifies under the issuing CA is a certificate to deliver.
     if (await orphan.certificate.verify({ publicKey: deps.ca.material.issuing, date: now, signatureOnly: true }, webCrypto)) reusable = orphan;
   }
-  // A key reported compromised since that signature is certified no more: the CA refuses it below.
-  if (reusable !== undefined && (await isKeyCompromised(deps.db, keyHash))) reusable = undefined;
+  // A key reported compromised since that signature is certified no more: the certificate is
+  // recorded as revoked (the CRL and OCSP say so), and the CA refuses the key below.
+  if (reusable !== undefined && (await isKeyCompromised(deps.db, keyHash))) {
+    const refused = reusable;
+    await deps.db.transaction((tx) => recordUndelivered(tx, subscriberId, [refused], now, 'keyCompromise'));
+    orphans = orphans.filter((o) => o.serialNumber !== refused.serialNumber);
+    reusable = undefined;
+  }
   let signed: SignedCertificate;
   if (reusable !== undefined) {
     signed = reusable;
@@ -284,10 +292,17 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
   const superseded = orphans.filter((o) => o.serialNumber !== signed.serialNumber);
 
   // Step 5: one transaction records it all, or (the claim lost to a stale takeover) only that it was superseded.
-  const subscriberId = application.subscriberId;
   const { certificate, der, serialNumber } = signed;
-  const certificateId = await deps.db.transaction(async (tx): Promise<string | undefined> => {
-    await recordSuperseded(tx, subscriberId, superseded, now);
+  const certificateId = await deps.db.transaction(async (tx): Promise<string | 'keyCompromised' | undefined> => {
+    // First (before any audit entry takes the chain's head): a keyCompromise revocation of
+    // this key either committed before, and is seen here, or comes after and finds this certificate.
+    await lockKeyHistory(tx, keyHash);
+    await recordUndelivered(tx, subscriberId, superseded, now, 'superseded');
+    if (await isKeyCompromised(tx, keyHash)) {
+      await recordUndelivered(tx, subscriberId, [signed], now, 'keyCompromise');
+      await releasePickupClaim(tx, input.credentialId, now);
+      return 'keyCompromised';
+    }
     const credential = await lockPickupCredential(tx, input.credentialId);
     if (credential === undefined || !(await markPickupIssued(tx, credential.id, now, now))) return undefined;
     const transition = nextState(application.state, 'issue', application.finalAt, now);
@@ -320,9 +335,13 @@ export async function pickUpCertificate(deps: RaDeps & CaDeps, input: { applicat
     });
     return id;
   });
+  if (certificateId === 'keyCompromised') {
+    deps.log.warn({ event: 'pickup.keyCompromisedMeanwhile', applicationId: application.id, serialNumber }, 'the key was reported compromised while its certificate was signed: recorded as revoked');
+    return { ok: false, code: 'pickup.keyRefused' };
+  }
   if (certificateId === undefined) {
     // Another pickup took the claim over: this certificate will never be delivered.
-    await deps.db.transaction((tx) => recordSuperseded(tx, subscriberId, [signed], now));
+    await deps.db.transaction((tx) => recordUndelivered(tx, subscriberId, [signed], now, 'superseded'));
     deps.log.error({ event: 'pickup.claimLost', applicationId: application.id, serialNumber }, 'a signed certificate lost its pickup claim: recorded as superseded');
     return { ok: false, code: 'pickup.busy' };
   }
@@ -401,7 +420,7 @@ function signedCertificateOf(der: Uint8Array): SignedCertificate {
  * subscriber, revoked as superseded, so the CRL and OCSP say so and no record is missing.
  * Not tied to the application (its one certificate is the delivered one) nor to the code.
  */
-async function recordSuperseded(tx: Tx, subscriberId: string, orphans: readonly SignedCertificate[], now: Date): Promise<void> {
+async function recordUndelivered(tx: Tx, subscriberId: string, orphans: readonly SignedCertificate[], now: Date, reason: 'superseded' | 'keyCompromise'): Promise<void> {
   for (const orphan of orphans) {
     const id = await insertCertificate(tx, {
       subscriberId,
@@ -412,12 +431,13 @@ async function recordSuperseded(tx: Tx, subscriberId: string, orphans: readonly 
       email: orphan.certificate.getExtension(SubjectAlternativeNameExtension)?.names.items.find((n) => n.type === 'email')?.value ?? '',
       notBefore: orphan.certificate.notBefore,
       notAfter: orphan.certificate.notAfter,
-      certificateCodeHash: hashCertificateCode(`superseded:${orphan.serialNumber}`),
+      certificateCodeHash: hashCertificateCode(`${reason}:${orphan.serialNumber}`),
       der: orphan.der,
       createdAt: now,
     });
-    await revokeCertificate(tx, id, now, 'superseded');
-    await appendAudit(tx, { at: now, actor: 'system:ca', action: 'certificate.superseded', subjectType: 'serial', subjectId: orphan.serialNumber, after: { certificateId: id, reason: 'superseded' } });
+    await revokeCertificate(tx, id, now, reason);
+    const action = reason === 'superseded' ? 'certificate.superseded' : 'certificate.revoked';
+    await appendAudit(tx, { at: now, actor: 'system:ca', action, subjectType: 'serial', subjectId: orphan.serialNumber, after: { certificateId: id, reason } });
   }
 }
 

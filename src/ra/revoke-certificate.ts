@@ -4,7 +4,7 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { isSubscriberRevocationReason, type SubscriberRevocationReason } from '../domain/revocation-reason.js';
 import { appendAuditEntries, type AuditEntry } from '../store/audit-store.js';
 import { revokeCertificate as markCertificateRevoked } from '../store/certificate-store.js';
-import { findCertificateForRevocation, lockCertificateForRevocation, lockCertificatesWithKey, recordCompromisedKey } from '../store/revocation-store.js';
+import { findCertificateForRevocation, lockCertificateForRevocation, lockCertificatesWithKey, lockKeyHistory, recordCompromisedKey } from '../store/revocation-store.js';
 import type { CaDeps } from './ca-signing.js';
 import { publishIssuingCrl } from './publish-crl.js';
 
@@ -65,6 +65,7 @@ export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateIn
     if (target === undefined) return fail('revocation.certificateNotFound');
     // Rows from before migration 0009 have no spki_sha256: the same hash, from the certificate.
     const spkiSha256 = target.spkiSha256 ?? spkiSha256Hex(certificateFields(target.der).subjectPublicKeyInfo);
+    if (reason === 'keyCompromise') await lockKeyHistory(tx, spkiSha256);
     const sameKeyRows = reason === 'keyCompromise' ? await lockCertificatesWithKey(tx, spkiSha256) : [];
     // Its status as it is now that it is locked (a row without spki_sha256 is locked on its own).
     const status = reason === 'keyCompromise' ? (sameKeyRows.find((row) => row.id === target.id) ?? (await lockCertificateForRevocation(tx, target.id)))?.status : target.status;

@@ -1,5 +1,5 @@
 import { and, eq, isNotNull, notExists, sql } from 'drizzle-orm';
-import type { Db } from './db.js';
+import type { Db, Tx } from './db.js';
 import { rowsOf } from './rows.js';
 import { caCertificates, certificates, certificateSerials, compromisedKeys } from './schema/tables.js';
 
@@ -86,7 +86,7 @@ export async function findUnstoredSignedSerials(db: Db, reservedFor: string): Pr
   return rows.flatMap((r) => (r.der === null || r.signedAt === null ? [] : [{ serialNumber: r.serialNumber, signedAt: r.signedAt, der: r.der }]));
 }
 
-export async function isKeyCompromised(db: Db, spkiSha256: string): Promise<boolean> {
+export async function isKeyCompromised(db: Db | Tx, spkiSha256: string): Promise<boolean> {
   const [row] = await db.select({ spkiSha256: compromisedKeys.spkiSha256 }).from(compromisedKeys).where(eq(compromisedKeys.spkiSha256, spkiSha256));
   return row !== undefined;
 }

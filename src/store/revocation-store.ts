@@ -100,6 +100,15 @@ export async function lockCertificatesWithKey(tx: Tx, spkiSha256: string): Promi
     .for('update');
 }
 
+/**
+ * Holds one key's history until the transaction ends: a revocation for keyCompromise and
+ * a pickup storing a certificate for the key take it first, so the pickup either sees the
+ * key recorded as compromised, or stores a certificate the revocation then finds.
+ */
+export async function lockKeyHistory(tx: Tx, spkiSha256: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`certdesk:key:${spkiSha256}`}, 0))`);
+}
+
 /** The certificate as a revocation reads it first, before it knows which rows to lock. */
 export async function findCertificateForRevocation(tx: Tx, certificateId: string): Promise<RevocationTargetRow | undefined> {
   const [row] = await tx.select(revocationTargetColumns).from(certificates).where(eq(certificates.id, certificateId));

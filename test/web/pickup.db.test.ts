@@ -498,7 +498,38 @@ describe('keys the CA refuses, and answers that must not be lost', () => {
     world.clock.advance(PICKUP_CLAIM_STALE_MS + 1000);
     const retry = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', keys)).pem });
     expect(retry.ok ? 'delivered' : retry.code).toBe('pickup.keyRefused');
-    expect(await world.database.db.select().from(certificates).where(eq(certificates.serialNumber, orphan.serialNumber))).toEqual([]);
+    // On record as revoked, so the CRL and OCSP say so; never delivered.
+    const [row] = await world.database.db.select().from(certificates).where(eq(certificates.serialNumber, orphan.serialNumber));
+    expect(row).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise', applicationId: null });
+  });
+
+  it('records as revoked, and does not deliver, a certificate whose key was reported compromised while it was signed', async () => {
+    const ids = await readyCredential('pickup-compromised-meanwhile@example.jp');
+    const { pem } = await csrFor('P-256');
+    const parsed = await parseCsr(pem);
+    if (!parsed.ok) throw new Error(parsed.code);
+    // The revocation commits while the CA signs: after the reservation looked, before the pickup stores.
+    const signer = world.ca.material.issuingSigner;
+    const reporting = {
+      ...world.ca,
+      material: {
+        ...world.ca.material,
+        issuingSigner: {
+          ...signer,
+          sign: async (data: ArrayBuffer) => {
+            await world.database.db.insert(compromisedKeys).values({ spkiSha256: spkiSha256Hex(parsed.value.publicKey), reason: 'keyCompromise', recordedAt: world.clock.now(), source: 'test' });
+            return signer.sign(data);
+          },
+        },
+      },
+    };
+    const outcome = await pickUpCertificate({ ...world.ra, ca: reporting }, { ...ids, csr: pem });
+    expect(outcome.ok ? 'delivered' : outcome.code).toBe('pickup.keyRefused');
+    const rows = await world.database.db.select().from(certificates).where(eq(certificates.email, 'pickup-compromised-meanwhile@example.jp'));
+    expect(rows.map((row) => [row.status, row.revocationReason, row.applicationId])).toEqual([['revoked', 'keyCompromise', null]]);
+    // The claim is given back: another key may be picked up with the same code.
+    const again = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256')).pem });
+    expect(again.ok).toBe(true);
   });
 });
 
