@@ -452,23 +452,28 @@ describe('keys the CA refuses, and answers that must not be lost', () => {
     expect(superseded).toMatchObject({ status: 'revoked', revocationReason: 'superseded', applicationId: null });
   });
 
+  /** What a pickup that died between the signature and its storing transaction leaves: its claim, and the signed certificate. */
+  async function deadPickup(email: string) {
+    const ids = await readyCredential(email);
+    const { pem, keys } = await csrFor('P-256');
+    await world.database.db.update(pickupCredentials).set({ issuingSince: world.clock.now() }).where(eq(pickupCredentials.id, ids.credentialId));
+    const parsed = await parseCsr(pem);
+    if (!parsed.ok) throw new Error(parsed.code);
+    const orphan = await issueCertificate(signingDepsOf(deps(), `application:${ids.applicationId}`), {
+      publicKey: parsed.value.publicKey,
+      subject: subscriberSubject,
+      email,
+      notBefore: floorToSecond(world.clock.now()),
+      notAfter: validityEnd(floorToSecond(world.clock.now()), 365),
+      urls: subscriberUrls,
+    });
+    if (!orphan.ok) throw new Error('refused');
+    return { ids, keys, orphan, publicKey: parsed.value.publicKey };
+  }
+
   it('delivers the certificate a pickup that died after signing left behind, to the same key; another key gets a new one and the old is superseded', async () => {
     for (const sameKey of [true, false]) {
-      const ids = await readyCredential(`pickup-orphan-${String(sameKey)}@example.jp`);
-      const { pem, keys } = await csrFor('P-256');
-      // What a pickup that died between the signature and its storing transaction leaves: its claim, and the signed certificate.
-      await world.database.db.update(pickupCredentials).set({ issuingSince: world.clock.now() }).where(eq(pickupCredentials.id, ids.credentialId));
-      const parsed = await parseCsr(pem);
-      if (!parsed.ok) throw new Error(parsed.code);
-      const orphan = await issueCertificate(signingDepsOf(deps(), `application:${ids.applicationId}`), {
-        publicKey: parsed.value.publicKey,
-        subject: subscriberSubject,
-        email: `pickup-orphan-${String(sameKey)}@example.jp`,
-        notBefore: floorToSecond(world.clock.now()),
-        notAfter: validityEnd(floorToSecond(world.clock.now()), 365),
-        urls: subscriberUrls,
-      });
-      if (!orphan.ok) throw new Error('refused');
+      const { ids, keys, orphan } = await deadPickup(`pickup-orphan-${String(sameKey)}@example.jp`);
       world.clock.advance(PICKUP_CLAIM_STALE_MS + 1000);
       const retry = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', sameKey ? keys : undefined)).pem });
       if (!retry.ok) throw new Error(retry.code);
@@ -480,21 +485,8 @@ describe('keys the CA refuses, and answers that must not be lost', () => {
   });
 
   it('does not deliver what a dead pickup left behind once its key was reported compromised', async () => {
-    const ids = await readyCredential('pickup-orphan-compromised@example.jp');
-    const { pem, keys } = await csrFor('P-256');
-    await world.database.db.update(pickupCredentials).set({ issuingSince: world.clock.now() }).where(eq(pickupCredentials.id, ids.credentialId));
-    const parsed = await parseCsr(pem);
-    if (!parsed.ok) throw new Error(parsed.code);
-    const orphan = await issueCertificate(signingDepsOf(deps(), `application:${ids.applicationId}`), {
-      publicKey: parsed.value.publicKey,
-      subject: subscriberSubject,
-      email: 'pickup-orphan-compromised@example.jp',
-      notBefore: floorToSecond(world.clock.now()),
-      notAfter: validityEnd(floorToSecond(world.clock.now()), 365),
-      urls: subscriberUrls,
-    });
-    if (!orphan.ok) throw new Error('refused');
-    await world.database.db.insert(compromisedKeys).values({ spkiSha256: spkiSha256Hex(parsed.value.publicKey), reason: 'keyCompromise', recordedAt: world.clock.now(), source: 'test' });
+    const { ids, keys, orphan, publicKey } = await deadPickup('pickup-orphan-compromised@example.jp');
+    await world.database.db.insert(compromisedKeys).values({ spkiSha256: spkiSha256Hex(publicKey), reason: 'keyCompromise', recordedAt: world.clock.now(), source: 'test' });
     world.clock.advance(PICKUP_CLAIM_STALE_MS + 1000);
     const retry = await pickUpCertificate(deps(), { ...ids, csr: (await csrFor('P-256', keys)).pem });
     expect(retry.ok ? 'delivered' : retry.code).toBe('pickup.keyRefused');
