@@ -32,6 +32,16 @@ import { generateTestKeys, subscriberUrls, type TestKeyKind } from './ca-test-ki
 export const seed = fuzzSeedFrom(process.env['FUZZ_SEED']);
 export const assertProperty = <T>(property: fc.IProperty<[T]>, numRuns: number): void => fc.assert(property, { seed, numRuns });
 
+/** What a fast path or its reference did, as data to compare: the value shown by `show`, or the error's text. */
+export type Outcome<V> = { readonly value: V } | { readonly error: string };
+export function outcomeOf<T, V>(run: () => T, show: (result: T) => V): Outcome<V> {
+  try {
+    return { value: show(run()) };
+  } catch (error) {
+    return { error: String(error) };
+  }
+}
+
 export const signatureAlgorithms: readonly CaSignatureAlgorithm[] = [
   { name: 'ECDSA', hash: 'SHA-256' },
   { name: 'ECDSA', hash: 'SHA-384' },
@@ -86,6 +96,16 @@ export const subscriberSubjectArbitrary: fc.Arbitrary<SubscriberSubject> = fc.re
   },
   { requiredKeys: ['givenName', 'surname', 'organizationName'] },
 );
+
+/** What the issuer signs in practice, as fc.record fields: profile subjects, real keys (by pool index), 1950–9000, http URLs. */
+export const issuedRequestFields = {
+  subject: subscriberSubjectArbitrary.filter((subject) => !Object.values(subject).some((value) => /[\uD800-\uDFFF]/.test(String(value)))),
+  email: fc.emailAddress(),
+  notBefore: fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('9000-01-01T00:00:00Z'), noInvalidDate: true }),
+  validityDays: fc.integer({ min: 1, max: 825 }),
+  spkiIndex: fc.nat(),
+  urls: fc.record({ crl: fc.webUrl(), ocsp: fc.webUrl(), caIssuers: fc.webUrl() }),
+};
 
 /** Canonical OIDs, and the non-canonical and malformed ones the fast writer must hand over. */
 export const oidArbitrary = fc.oneof(
