@@ -4,7 +4,15 @@ import { fail, ok, type Result } from '../domain/result.js';
 import { isSubscriberRevocationReason, type SubscriberRevocationReason } from '../domain/revocation-reason.js';
 import { appendAuditEntries, type AuditEntry } from '../store/audit-store.js';
 import { revokeCertificate as markCertificateRevoked } from '../store/certificate-store.js';
-import { findCertificateForRevocation, lockCertificateForRevocation, lockCertificatesWithKey, lockKeyHistory, recordCompromisedKey } from '../store/revocation-store.js';
+import type { Tx } from '../store/db.js';
+import {
+  findCertificateForRevocation,
+  lockCertificateForRevocation,
+  lockCertificatesWithKey,
+  lockKeyHistory,
+  recordCompromisedKey,
+  type RevocationTargetRow,
+} from '../store/revocation-store.js';
 import type { CaDeps } from './ca-signing.js';
 import { publishIssuingCrl } from './publish-crl.js';
 
@@ -40,6 +48,30 @@ export type RevokeCertificateCode =
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
+ * The certificate to revoke, locked until the transaction ends, and whether it is revoked
+ * already. Any reason but keyCompromise locks the one certificate. keyCompromise takes
+ * every certificate for the key down (S/MIME BR 4.9.1.1 (3)): the key's lock first (the
+ * pickup's storing transaction takes it too), then its certificates in serial order, so two
+ * such revocations for one key wait for each other rather than deadlock.
+ */
+async function lockForRevocation(
+  tx: Tx,
+  certificateId: string,
+  reason: SubscriberRevocationReason,
+): Promise<{ target: RevocationTargetRow; spkiSha256: string; isRevoked: boolean; sameKey: { id: string; serialNumber: string }[] } | undefined> {
+  const target = reason === 'keyCompromise' ? await findCertificateForRevocation(tx, certificateId) : await lockCertificateForRevocation(tx, certificateId);
+  if (target === undefined) return undefined;
+  // Rows from before migration 0009 have no spki_sha256: the same hash, from the certificate.
+  const spkiSha256 = target.spkiSha256 ?? spkiSha256Hex(certificateFields(target.der).subjectPublicKeyInfo);
+  if (reason !== 'keyCompromise') return { target, spkiSha256, isRevoked: target.status === 'revoked', sameKey: [] };
+  await lockKeyHistory(tx, spkiSha256);
+  const rows = await lockCertificatesWithKey(tx, spkiSha256);
+  // Its status now that it is locked; a row without spki_sha256 is locked on its own.
+  const lockedTarget = rows.find((row) => row.id === target.id) ?? (await lockCertificateForRevocation(tx, target.id));
+  return { target, spkiSha256, isRevoked: lockedTarget?.status === 'revoked', sameKey: rows.filter((row) => row.id !== target.id && row.status === 'valid') };
+}
+
+/**
  * Revokes a subscriber certificate (SPEC 2, S/MIME BR 4.9). One transaction marks it
  * revoked, records its key as compromised when that is the reason (S/MIME BR 6.1.1.3: it
  * is never certified again; S/MIME BR 4.9.1.1 (3): every valid certificate for the key is
@@ -58,20 +90,11 @@ export async function revokeCertificate(deps: CaDeps, input: RevokeCertificateIn
 
   // Step 2: one transaction for the state change, the key history and the audit entry.
   const outcome = await deps.db.transaction(async (tx): Promise<Result<{ serialNumber: string; sameKeyRevoked: string[] }, RevokeCertificateCode>> => {
-    // Any reason but keyCompromise locks the one certificate. keyCompromise takes every
-    // certificate for the key down (S/MIME BR 4.9.1.1 (3)), locked in serial order: two such
-    // revocations for one key wait for each other rather than deadlock.
-    const target = reason === 'keyCompromise' ? await findCertificateForRevocation(tx, input.certificateId) : await lockCertificateForRevocation(tx, input.certificateId);
-    if (target === undefined) return fail('revocation.certificateNotFound');
-    // Rows from before migration 0009 have no spki_sha256: the same hash, from the certificate.
-    const spkiSha256 = target.spkiSha256 ?? spkiSha256Hex(certificateFields(target.der).subjectPublicKeyInfo);
-    if (reason === 'keyCompromise') await lockKeyHistory(tx, spkiSha256);
-    const sameKeyRows = reason === 'keyCompromise' ? await lockCertificatesWithKey(tx, spkiSha256) : [];
-    // Its status as it is now that it is locked (a row without spki_sha256 is locked on its own).
-    const status = reason === 'keyCompromise' ? (sameKeyRows.find((row) => row.id === target.id) ?? (await lockCertificateForRevocation(tx, target.id)))?.status : target.status;
-    if (status === 'revoked') return fail('revocation.alreadyRevoked');
+    const locked = await lockForRevocation(tx, input.certificateId, reason);
+    if (locked === undefined) return fail('revocation.certificateNotFound');
+    const { target, spkiSha256, sameKey } = locked;
+    if (locked.isRevoked) return fail('revocation.alreadyRevoked');
     await markCertificateRevoked(tx, target.id, revokedAt, reason);
-    const sameKey = sameKeyRows.filter((row) => row.id !== target.id && row.status === 'valid');
     for (const other of sameKey) await markCertificateRevoked(tx, other.id, revokedAt, reason);
     if (reason === 'keyCompromise') {
       await recordCompromisedKey(tx, { spkiSha256, reason: 'keyCompromise', recordedAt: now, source: `revocation:${target.id}` });
