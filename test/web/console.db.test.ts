@@ -437,6 +437,13 @@ describe('revocation in the console', () => {
     expect(reviewer.client.lastHtml).toContain('この証明書はすでに失効しています');
   });
 
+  it('lists an expired certificate as expired, as its own page says', async () => {
+    await reviewer.signIn();
+    const s = demoSubscriber(world, 'renewable-expired');
+    await reviewer.client.get(`/console/certificates?q=${encodeURIComponent(s.email)}`);
+    expect(reviewer.client.lastHtml).toContain('<td>期限切れ(失効はしていません)</td>');
+  });
+
   it('says so when keyCompromise took the other certificates for the key down too', async () => {
     await reviewer.signIn();
     const deps = { db: world.database.db, clock: world.clock, log: world.log, ca: world.ca };

@@ -76,6 +76,13 @@ describe('revocation by the subscriber (certificate code + password)', () => {
     expect(later.lastHtml).not.toContain('name="reason"');
   });
 
+  it('shows an expired certificate as expired, a current one as valid (the console says the same)', async () => {
+    const expired = await lookedUp('renewable-expired');
+    expect(expired.lastHtml).toContain('<dd class="control">有効期限切れ</dd>');
+    const current = await lookedUp('renewable-expiring');
+    expect(current.lastHtml).toContain('<dd class="control">有効</dd>');
+  });
+
   it('sends a visitor without a named certificate back to the start', async () => {
     const client = new PortalClient(world.app);
     for (const path of ['/revoke/confirm', '/revoke/done']) {

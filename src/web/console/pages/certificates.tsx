@@ -12,10 +12,17 @@ import { formatDay, formatInstant } from '../../format.js';
 import { consoleFrameOf, operatorOf, requireAction } from '../console-app.js';
 import { ConsoleLayout } from '../layout.js';
 import { consoleText } from '../messages.js';
+import { certificateStanding } from '../../../domain/certificate-standing.js';
 
 const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);
 
-const CertificateTable = ({ lang, rows, current }: { lang: Lang; rows: CertificateListRow[]; current?: string }) => {
+/** The console's words for how a certificate stands. */
+const standingText = (lang: Lang, certificate: { status: 'valid' | 'revoked'; notAfter: Date }, now: Date): string => {
+  const t = consoleText[lang];
+  return { valid: t.certificateValid, expired: t.certificateExpired, revoked: t.certificateRevoked }[certificateStanding(certificate, now)];
+};
+
+const CertificateTable = ({ lang, rows, current, now }: { lang: Lang; rows: CertificateListRow[]; current?: string; now: Date }) => {
   const t = consoleText[lang];
   return (
     <table>
@@ -39,7 +46,7 @@ const CertificateTable = ({ lang, rows, current }: { lang: Lang; rows: Certifica
             <td>{r.email}</td>
             <td>{formatDay(r.notBefore, lang)}</td>
             <td>{formatDay(r.notAfter, lang)}</td>
-            <td>{r.status === 'valid' ? t.certificateValid : t.certificateRevoked}</td>
+            <td>{standingText(lang, r, now)}</td>
           </tr>
         ))}
       </tbody>
@@ -67,7 +74,7 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
           </div>
           <button type="submit">{t.search}</button>
         </form>
-        {q.length >= 2 && (rows.length === 0 ? <p>{t.noResults}</p> : <CertificateTable lang={lang} rows={rows} />)}
+        {q.length >= 2 && (rows.length === 0 ? <p>{t.noResults}</p> : <CertificateTable lang={lang} rows={rows} now={deps.clock.now()} />)}
       </ConsoleLayout>,
     );
   });
@@ -105,7 +112,7 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
             <dd>{formatInstant(certificate.notAfter, lang)}</dd>
             <dt>{t.colStatus}</dt>
             <dd>
-              {certificate.status === 'revoked' ? t.certificateRevoked : certificate.notAfter.getTime() <= deps.clock.now().getTime() ? t.certificateExpired : t.certificateValid}
+              {standingText(lang, certificate, deps.clock.now())}
               {certificate.revokedAt !== null ? ` (${formatInstant(certificate.revokedAt, lang)}, ${certificate.revocationReason ?? ''})` : ''}
             </dd>
             {certificate.applicationId !== null && (
@@ -148,7 +155,7 @@ export function certificatePages(deps: WebDeps): Hono<WebEnv> {
           </div>
         )}
         <h2>{t.renewals}</h2>
-        <CertificateTable lang={lang} rows={chain} current={id} />
+        <CertificateTable lang={lang} rows={chain} current={id} now={deps.clock.now()} />
       </ConsoleLayout>,
     );
   });

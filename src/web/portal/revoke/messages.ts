@@ -27,6 +27,7 @@ export const revokeText = {
     validityRange: (from: string, to: string) => `${from} 〜 ${to}`,
     status: '状態',
     statusValid: '有効',
+    statusExpired: '有効期限切れ',
     statusRevoked: '失効',
     reasonLegend: '失効の理由',
     reasons: {
@@ -75,6 +76,7 @@ export const revokeText = {
     validityRange: (from: string, to: string) => `${from} to ${to}`,
     status: 'Status',
     statusValid: 'Valid',
+    statusExpired: 'Expired',
     statusRevoked: 'Revoked',
     reasonLegend: 'Reason',
     reasons: {

@@ -12,6 +12,7 @@ import { Item } from '../confirmation-table.js';
 import { keysFor, limitedRedirect } from '../limits.js';
 import { CodeAndPasswordLookup, Csrf, ProblemBox } from '../lookup-fields.js';
 import { revokeText } from './messages.js';
+import { certificateStanding } from '../../../domain/certificate-standing.js';
 
 type Problem = 'reasonMissing' | 'acknowledgeMissing';
 
@@ -40,20 +41,21 @@ const LookupPage: FC<{ frame: PageFrame; csrf: string; isNotFound: boolean }> = 
   );
 };
 
-const CertificateItems: FC<{ lang: PageFrame['lang']; certificate: CertificateDetail }> = ({ lang, certificate }) => {
+const CertificateItems: FC<{ lang: PageFrame['lang']; certificate: CertificateDetail; now: Date }> = ({ lang, certificate, now }) => {
   const t = revokeText[lang];
+  const standing = { valid: t.statusValid, expired: t.statusExpired, revoked: t.statusRevoked }[certificateStanding(certificate, now)];
   return (
     <dl class="readback">
       <Item label={t.serialNumber} value={certificate.serialNumber.toUpperCase()} valueClass="mono" />
       <Item label={t.name} value={certificate.nameJa} />
       <Item label={t.email} value={certificate.email} />
       <Item label={t.validity} value={t.validityRange(formatInstant(certificate.notBefore, lang), formatInstant(certificate.notAfter, lang))} />
-      <Item label={t.status} value={certificate.status === 'revoked' ? t.statusRevoked : t.statusValid} />
+      <Item label={t.status} value={standing} />
     </dl>
   );
 };
 
-const ConfirmPage: FC<{ frame: PageFrame; csrf: string; certificate: CertificateDetail; draft: RevokeDraft }> = ({ frame, csrf, certificate, draft }) => {
+const ConfirmPage: FC<{ frame: PageFrame; csrf: string; certificate: CertificateDetail; draft: RevokeDraft; now: Date }> = ({ frame, csrf, certificate, draft, now }) => {
   const t = revokeText[frame.lang];
   const revokedAt = certificate.revokedAt;
   return (
@@ -67,7 +69,7 @@ const ConfirmPage: FC<{ frame: PageFrame; csrf: string; certificate: Certificate
       ) : (
         <p>{t.confirmIntro}</p>
       )}
-      <CertificateItems lang={frame.lang} certificate={certificate} />
+      <CertificateItems lang={frame.lang} certificate={certificate} now={now} />
       {revokedAt === null && (
         <form method="post" action="/revoke/confirm" class="form">
           <Csrf token={csrf} />
@@ -160,7 +162,7 @@ export function revokeRoutes(deps: WebDeps): Hono<WebEnv> {
     if (found.draft.isRevoked === true) return c.redirect('/revoke/done', 303);
     // The problem is said once: a reload shows the plain form.
     if (found.draft.problem !== undefined) setDraft(c, { certificateId: found.draft.certificateId, ...(found.draft.reason !== undefined ? { reason: found.draft.reason } : {}) });
-    return c.html(<ConfirmPage frame={frameOf(c, deps)} csrf={c.get('session').csrfToken()} certificate={found.certificate} draft={found.draft} />);
+    return c.html(<ConfirmPage frame={frameOf(c, deps)} csrf={c.get('session').csrfToken()} certificate={found.certificate} draft={found.draft} now={deps.clock.now()} />);
   });
 
   app.post('/confirm', async (c) => {
