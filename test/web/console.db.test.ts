@@ -419,6 +419,8 @@ describe('revocation in the console', () => {
     expect(reviewer.client.lastHtml).toContain('記録を入力し、確認にチェックを入れてください');
     await reviewer.client.post(`/console/certificates/${row!.id}/revoke`, { reason: 'certificateHold', note: '保留', confirm: '1' });
     expect(reviewer.client.lastHtml).toContain('失効の理由を選んでください');
+    await reviewer.client.post(`/console/certificates/${row!.id}/revoke`, { reason: 'privilegeWithdrawn', note: 'あ'.repeat(1001), confirm: '1' });
+    expect(reviewer.client.lastHtml).toContain('記録は1000文字以内で入力してください');
     const [still] = await world.database.db.select().from(certificates).where(eq(certificates.id, row!.id));
     expect(still?.status).toBe('valid');
 
